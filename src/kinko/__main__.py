@@ -1,0 +1,3 @@
+from kinko.cli import main
+
+main()

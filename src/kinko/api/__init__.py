@@ -1,0 +1,1 @@
+"""One module per AWS service Kinko speaks: operation → domain call → wire dict."""

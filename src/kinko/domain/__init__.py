@@ -1,0 +1,1 @@
+"""Domain rules: secrets, keys, identity. Calls storage; knows nothing of the wire."""

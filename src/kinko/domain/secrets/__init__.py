@@ -1,0 +1,1 @@
+"""Secrets: versions, staging labels, deletion windows, policies, listing."""

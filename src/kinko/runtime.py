@@ -1,0 +1,73 @@
+"""The composition root: data directory → root key, stores, services per region.
+
+Regions open lazily: the first request naming a region creates its database.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from kinko.domain.crypto import RootKey
+from kinko.domain.identity import Authenticator
+from kinko.domain.keys import KeyService
+from kinko.domain.secrets.service import SecretsService
+from kinko.protocol.regions import all_regions, partition_of
+from kinko.storage.sqlite.accounts import SqliteGlobalStore
+from kinko.storage.sqlite.region import SqliteRegionStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RegionServices:
+    region: str
+    partition: str
+    store: SqliteRegionStore
+    keys: KeyService
+    secrets: SecretsService
+
+
+class Kinko:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.root_key = RootKey.load_or_create(data_dir / "root.key")
+        self.global_store = SqliteGlobalStore(data_dir)
+        self.authenticator = Authenticator(self.global_store, self.root_key)
+        self._regions: dict[str, RegionServices] = {}
+        self._lock = threading.Lock()
+
+    def region(self, name: str) -> RegionServices:
+        services = self._regions.get(name)
+        if services is not None:
+            return services
+        partition = partition_of(name)
+        if partition is None:
+            raise KeyError(name)
+        with self._lock:
+            services = self._regions.get(name)
+            if services is None:
+                store = SqliteRegionStore(self.data_dir, name)
+                keys = KeyService(self.root_key, name, partition)
+                services = RegionServices(name, partition, store, keys, SecretsService(store, keys))
+                self._regions[name] = services
+        return services
+
+    def opened_regions(self) -> list[RegionServices]:
+        return list(self._regions.values())
+
+    def existing_regions(self) -> list[str]:
+        """Regions that have a database on disk (opened or not)."""
+        folder = self.data_dir / "regions"
+        known = set(all_regions())
+        if not folder.exists():
+            return []
+        return sorted(p.stem for p in folder.glob("*.db") if p.stem in known)
+
+    def close(self) -> None:
+        for services in self._regions.values():
+            services.store.close()
+        self.global_store.close()

@@ -1,0 +1,32 @@
+"""Server settings: from the command line, passed to worker processes by environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 5465
+DEFAULT_DATA_DIR = Path("kinko-data")
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = DEFAULT_DATA_DIR
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    workers: int = 1
+    purge_interval: float = 60.0  # seconds between sweeps for expired deletions
+
+    def export(self) -> None:
+        """Hand the settings to uvicorn's worker processes."""
+        os.environ["KINKO_DATA_DIR"] = str(self.data_dir.resolve())
+        os.environ["KINKO_PURGE_INTERVAL"] = str(self.purge_interval)
+
+    @classmethod
+    def from_environment(cls) -> Settings:
+        return cls(
+            data_dir=Path(os.environ.get("KINKO_DATA_DIR", str(DEFAULT_DATA_DIR))),
+            purge_interval=float(os.environ.get("KINKO_PURGE_INTERVAL", "60")),
+        )

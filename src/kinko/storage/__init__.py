@@ -1,0 +1,1 @@
+"""Persistence. Storage only ever sees ciphertext for secret values and key material."""

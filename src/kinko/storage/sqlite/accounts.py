@@ -1,0 +1,78 @@
+"""SQLite implementation of the global store: accounts, credentials, settings."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from kinko.storage.records import AccessKeyRecord
+from kinko.storage.sqlite.database import Database
+
+T = TypeVar("T")
+
+
+class SqliteGlobalTx:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def account_ids(self) -> list[str]:
+        return [row[0] for row in self._conn.execute("SELECT account_id FROM accounts")]
+
+    def insert_account(self, account_id: str, created_date: float) -> None:
+        self._conn.execute(
+            "INSERT INTO accounts (account_id, created_date) VALUES (?, ?)",
+            (account_id, created_date),
+        )
+
+    def access_key(self, access_key_id: str) -> AccessKeyRecord | None:
+        row = self._conn.execute(
+            "SELECT access_key_id, account_id, principal_arn, secret_wrapped, status, "
+            "created_date, user_name FROM access_keys WHERE access_key_id = ?",
+            (access_key_id,),
+        ).fetchone()
+        return AccessKeyRecord(*row) if row else None
+
+    def insert_access_key(self, key: AccessKeyRecord) -> None:
+        self._conn.execute(
+            "INSERT INTO access_keys (access_key_id, account_id, principal_arn, user_name, "
+            "secret_wrapped, status, created_date) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                key.access_key_id,
+                key.account_id,
+                key.principal_arn,
+                key.user_name,
+                key.secret_wrapped,
+                key.status,
+                key.created_date,
+            ),
+        )
+
+    def setting(self, name: str) -> str | None:
+        row = self._conn.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
+
+    def set_setting(self, name: str, value: str) -> None:
+        self._conn.execute(
+            "INSERT INTO settings (name, value) VALUES (?, ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            (name, value),
+        )
+
+
+class SqliteGlobalStore:
+    def __init__(self, data_dir: Path) -> None:
+        self._db = Database(data_dir / "global.db", "global")
+
+    def reader(self) -> SqliteGlobalTx:
+        return SqliteGlobalTx(self._db.reader())
+
+    async def write(self, fn: Callable[[SqliteGlobalTx], T]) -> T:
+        return await self._db.write(lambda conn: fn(SqliteGlobalTx(conn)))
+
+    def write_now(self, fn: Callable[[SqliteGlobalTx], T]) -> T:
+        return self._db.write_now(lambda conn: fn(SqliteGlobalTx(conn)))
+
+    def close(self) -> None:
+        self._db.close()

@@ -32,7 +32,17 @@ class SqliteGlobalTx:
             "created_date, user_name FROM access_keys WHERE access_key_id = ?",
             (access_key_id,),
         ).fetchone()
-        return AccessKeyRecord(*row) if row else None
+        if row is None:
+            return None
+        return AccessKeyRecord(
+            access_key_id=row[0],
+            account_id=row[1],
+            principal_arn=row[2],
+            secret_wrapped=row[3],
+            status=row[4],
+            created_date=row[5],
+            user_name=row[6],
+        )
 
     def insert_access_key(self, key: AccessKeyRecord) -> None:
         self._conn.execute(

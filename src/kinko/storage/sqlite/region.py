@@ -235,7 +235,9 @@ class SqliteRegionTx:
         row = self._conn.execute(
             f"SELECT {_KEY_COLUMNS} FROM kms_keys WHERE key_id = ?", (key_id,)
         ).fetchone()
-        return KmsKeyRecord(*row) if row else None
+        if row is None:
+            return None
+        return KmsKeyRecord(**dict(zip(_KEY_COLUMNS.split(", "), row, strict=True)))
 
     def kms_alias(self, account_id: str, alias_name: str) -> str | None:
         row = self._conn.execute(

@@ -93,8 +93,19 @@ def request_time(headers: Mapping[str, str]) -> datetime:
         raise incomplete(
             "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."
         )
+    # Sliced by hand: strptime costs ~20 µs, a tenth of a whole GetSecretValue.
     try:
-        return datetime.strptime(raw, _AMZ_DATE).replace(tzinfo=UTC)
+        if len(raw) != 16 or raw[8] != "T" or raw[15] != "Z":
+            raise ValueError(raw)
+        return datetime(
+            int(raw[0:4]),
+            int(raw[4:6]),
+            int(raw[6:8]),
+            int(raw[9:11]),
+            int(raw[11:13]),
+            int(raw[13:15]),
+            tzinfo=UTC,
+        )
     except ValueError:
         raise incomplete(f"Date must be in ISO-8601 'basic format'. Got '{raw}'.") from None
 

@@ -75,6 +75,10 @@ def test_versions_and_stages_cascade(store: RegionStore) -> None:
     reader = store.reader()
     assert reader.stages(pk) == {"AWSCURRENT": "v1"}
     assert reader.stage_version(pk, "AWSCURRENT") == "v1"
+    at_stage = reader.version_at_stage(pk, "AWSCURRENT")
+    assert at_stage is not None and at_stage.version_id == "v1"
+    assert reader.version_at_stage(pk, "AWSPREVIOUS") is None
+    assert reader.labels(pk, "v1") == ["AWSCURRENT"]
     stored = reader.version(pk, "v1")
     assert stored is not None and stored.ciphertext == b"cipher"
     write(store, lambda tx: tx.touch_version(pk, "v1", 86400.0))

@@ -96,16 +96,14 @@ class SecretsService:
         assert secret.pk is not None
         if version_id is None:
             stage = stage or stages_.CURRENT
-            found = tx.stage_version(secret.pk, stage)
-            version = tx.version(secret.pk, found) if found else None
+            version = tx.version_at_stage(secret.pk, stage)
             missing = f"staging label: {stage}"
         else:
             version = tx.version(secret.pk, version_id)
             missing = f"VersionId: {version_id}"
         if version is None or version.ciphertext is None:
             raise not_found(f"Secrets Manager can't find the specified secret value for {missing}")
-        stages = tx.stages(secret.pk)
-        labels = stages_.labels_of(stages, version.version_id)
+        labels = tx.labels(secret.pk, version.version_id)
         if version_id is not None and stage is not None and stage not in labels:
             raise invalid_request(
                 "You provided a VersionStage that is not associated to the provided VersionId."

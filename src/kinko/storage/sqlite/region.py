@@ -218,6 +218,23 @@ class SqliteRegionTx:
         ).fetchone()
         return row[0] if row else None
 
+    def version_at_stage(self, secret_pk: int, stage: str) -> VersionRecord | None:
+        columns = ", ".join(f"v.{c}" for c in _VERSION_COLUMNS.split(", "))
+        row = self._conn.execute(
+            f"SELECT {columns} FROM stages s JOIN versions v "
+            "ON v.secret_pk = s.secret_pk AND v.version_id = s.version_id "
+            "WHERE s.secret_pk = ? AND s.stage = ?",
+            (secret_pk, stage),
+        ).fetchone()
+        return _version(row) if row else None
+
+    def labels(self, secret_pk: int, version_id: str) -> list[str]:
+        rows = self._conn.execute(
+            "SELECT stage FROM stages WHERE secret_pk = ? AND version_id = ? ORDER BY rowid",
+            (secret_pk, version_id),
+        )
+        return [row[0] for row in rows]
+
     def set_stage(self, secret_pk: int, stage: str, version_id: str) -> None:
         self._conn.execute(
             "INSERT INTO stages (secret_pk, stage, version_id) VALUES (?, ?, ?) "

@@ -70,6 +70,7 @@ class AwsJsonEndpoint:
     def __init__(self, backend: Backend, services: list[JsonService]) -> None:
         self._backend = backend
         self._services = {s.target_prefix: s for s in services}
+        self._signing_names = {s.signing_name for s in services}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request_id = str(uuid.uuid4())
@@ -122,7 +123,12 @@ class AwsJsonEndpoint:
         auth = sigv4.parse_authorization(headers.get("authorization"))
         prefix, _, op_name = headers.get("x-amz-target", "").partition(".")
         service = self._services.get(prefix)
-        signing_name = service.signing_name if service else prefix
+        if service is not None:
+            signing_name = service.signing_name
+        else:
+            # No service to hold the scope against: any we sign for will do, so the
+            # caller learns the operation is unknown rather than that it signed wrongly.
+            signing_name = auth.service if auth.service in self._signing_names else prefix
         if auth.service != signing_name:
             raise sigv4.invalid_signature(
                 f"Credential should be scoped to correct service: '{signing_name}'. "

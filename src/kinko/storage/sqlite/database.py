@@ -120,4 +120,6 @@ class Database:
     def close(self) -> None:
         self._queue.put(None)
         self._thread.join(timeout=30)
+        # Fold the WAL back into the database so a stopped store is one file.
+        self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         self._writer.close()

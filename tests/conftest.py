@@ -152,7 +152,9 @@ def aws(server: Server, tmp_path: Path) -> Callable[..., subprocess.CompletedPro
         f"aws_secret_access_key = {SECRET_ACCESS_KEY}\n"
     )
 
-    def run(*args: str, region: str = "us-east-1", check: bool = True) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, region: str = "us-east-1", check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
         env = {
             **os.environ,
             "AWS_SHARED_CREDENTIALS_FILE": str(credentials),

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from kinko.api.dispatch import SERVICES, KinkoBackend
+from kinko.api.dispatch import JSON_SERVICES, KinkoBackend
 from kinko.jobs import JobRunner
 from kinko.protocol.asgi import Receive, Scope, Send
 from kinko.protocol.awsjson import AwsJsonEndpoint
@@ -27,7 +27,7 @@ class KinkoApp:
     def __init__(self, settings: Settings) -> None:
         self.kinko = Kinko(settings.data_dir)
         self.jobs = JobRunner(self.kinko, settings.purge_interval)
-        self.api = AwsJsonEndpoint(KinkoBackend(self.kinko), SERVICES)
+        self.api = AwsJsonEndpoint(KinkoBackend(self.kinko), JSON_SERVICES)
         self.web = Starlette(routes=[Route("/health", _health)])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -10,7 +10,7 @@ from kinko.domain.secrets import labels as stages_
 from kinko.domain.secrets import listing
 from kinko.domain.secrets.password import random_password
 from kinko.domain.secrets.policies import grants_public_access, syntax_findings
-from kinko.domain.secrets.service import SecretsService, SecretView, Written
+from kinko.domain.secrets.service import SecretView, Written
 from kinko.errors import AwsError, invalid_parameter, validation_error
 from kinko.storage.records import SecretRecord
 
@@ -87,9 +87,8 @@ def _wire_value(value: str | bytes) -> dict[str, str]:
     return {"SecretString": value}
 
 
-async def create_secret(
-    svc: SecretsService, ctx: RequestContext, p: dict[str, Any]
-) -> dict[str, Any]:
+async def create_secret(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    svc = ctx.services.secrets
     if "AddReplicaRegions" in p:
         if not p["AddReplicaRegions"]:
             raise invalid_parameter("AddReplicaRegions must contain at least one region.")
@@ -108,9 +107,8 @@ async def create_secret(
     return _written(result)
 
 
-async def put_secret_value(
-    svc: SecretsService, ctx: RequestContext, p: dict[str, Any]
-) -> dict[str, Any]:
+async def put_secret_value(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    svc = ctx.services.secrets
     result = await svc.put_value(
         ctx.principal,
         p["SecretId"],
@@ -121,9 +119,8 @@ async def put_secret_value(
     return _written(result, with_stages=True)
 
 
-async def update_secret(
-    svc: SecretsService, ctx: RequestContext, p: dict[str, Any]
-) -> dict[str, Any]:
+async def update_secret(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    svc = ctx.services.secrets
     result = await svc.update(
         ctx.principal,
         p["SecretId"],
@@ -135,9 +132,8 @@ async def update_secret(
     return _written(result)
 
 
-async def get_secret_value(
-    svc: SecretsService, ctx: RequestContext, p: dict[str, Any]
-) -> dict[str, Any]:
+async def get_secret_value(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    svc = ctx.services.secrets
     got = await svc.get_value(
         ctx.principal, p["SecretId"], p.get("VersionId"), p.get("VersionStage")
     )
@@ -151,9 +147,8 @@ async def get_secret_value(
     }
 
 
-async def batch_get_secret_value(
-    svc: SecretsService, ctx: RequestContext, p: dict[str, Any]
-) -> dict[str, Any]:
+async def batch_get_secret_value(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    svc = ctx.services.secrets
     ids = p.get("SecretIdList")
     filters = p.get("Filters")
     if (ids is None) == (filters is None):
@@ -194,16 +189,14 @@ async def batch_get_secret_value(
     return _omit_none({"SecretValues": values, "NextToken": next_token, "Errors": errors})
 
 
-async def describe_secret(
-    svc: SecretsService, ctx: RequestContext, p: dict[str, Any]
-) -> dict[str, Any]:
+async def describe_secret(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    svc = ctx.services.secrets
     view: SecretView = svc.describe(ctx.principal, p["SecretId"])
     return secret_entry(view.secret, view.stages, "VersionIdsToStages")
 
 
-async def list_secrets(
-    svc: SecretsService, ctx: RequestContext, p: dict[str, Any]
-) -> dict[str, Any]:
+async def list_secrets(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    svc = ctx.services.secrets
     filters = p.get("Filters", [])
     listing.check_filters(filters)
     include_deleted = p.get("IncludePlannedDeletion", False)
@@ -218,9 +211,8 @@ async def list_secrets(
     return _omit_none({"SecretList": entries, "NextToken": next_token})
 
 
-async def list_secret_version_ids(
-    svc: SecretsService, ctx: RequestContext, p: dict[str, Any]
-) -> dict[str, Any]:
+async def list_secret_version_ids(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    svc = ctx.services.secrets
     secret, versions = svc.versions(ctx.principal, p["SecretId"], p.get("IncludeDeprecated", False))
     query = listing.fingerprint("versions", secret.arn, p.get("IncludeDeprecated", False))
     chunk, next_token = listing.page(versions, p.get("NextToken"), p.get("MaxResults", 100), query)
@@ -241,9 +233,8 @@ async def list_secret_version_ids(
     )
 
 
-async def delete_secret(
-    svc: SecretsService, ctx: RequestContext, p: dict[str, Any]
-) -> dict[str, Any]:
+async def delete_secret(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    svc = ctx.services.secrets
     arn, name, deletion_date = await svc.delete(
         ctx.principal,
         p["SecretId"],
@@ -253,30 +244,26 @@ async def delete_secret(
     return {"ARN": arn, "Name": name, "DeletionDate": deletion_date}
 
 
-async def restore_secret(
-    svc: SecretsService, ctx: RequestContext, p: dict[str, Any]
-) -> dict[str, Any]:
+async def restore_secret(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    svc = ctx.services.secrets
     secret = await svc.restore(ctx.principal, p["SecretId"])
     return {"ARN": secret.arn, "Name": secret.name}
 
 
-async def tag_resource(
-    svc: SecretsService, ctx: RequestContext, p: dict[str, Any]
-) -> dict[str, Any]:
+async def tag_resource(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    svc = ctx.services.secrets
     await svc.tag(ctx.principal, p["SecretId"], _tags(p["Tags"]))
     return {}
 
 
-async def untag_resource(
-    svc: SecretsService, ctx: RequestContext, p: dict[str, Any]
-) -> dict[str, Any]:
+async def untag_resource(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    svc = ctx.services.secrets
     await svc.untag(ctx.principal, p["SecretId"], p["TagKeys"])
     return {}
 
 
-async def update_secret_version_stage(
-    svc: SecretsService, ctx: RequestContext, p: dict[str, Any]
-) -> dict[str, Any]:
+async def update_secret_version_stage(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    svc = ctx.services.secrets
     secret = await svc.update_stage(
         ctx.principal,
         p["SecretId"],
@@ -287,9 +274,7 @@ async def update_secret_version_stage(
     return {"ARN": secret.arn, "Name": secret.name}
 
 
-async def get_random_password(
-    svc: SecretsService, ctx: RequestContext, p: dict[str, Any]
-) -> dict[str, Any]:
+async def get_random_password(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
     password = random_password(
         length=p.get("PasswordLength", 32),
         exclude_characters=p.get("ExcludeCharacters", ""),
@@ -310,9 +295,8 @@ def _policy_name(p: dict[str, Any]) -> str:
     return name
 
 
-async def put_resource_policy(
-    svc: SecretsService, ctx: RequestContext, p: dict[str, Any]
-) -> dict[str, Any]:
+async def put_resource_policy(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    svc = ctx.services.secrets
     name = _policy_name(p)
     secret = await svc.put_policy(
         ctx.principal, p["SecretId"], p["ResourcePolicy"], p.get("BlockPublicPolicy", False)
@@ -320,9 +304,8 @@ async def put_resource_policy(
     return {"ARN": secret.arn, "Name": secret.name, "PolicyName": name}
 
 
-async def get_resource_policy(
-    svc: SecretsService, ctx: RequestContext, p: dict[str, Any]
-) -> dict[str, Any]:
+async def get_resource_policy(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    svc = ctx.services.secrets
     name = _policy_name(p)
     secret = svc.find(ctx.principal, p["SecretId"], "GetResourcePolicy")
     out = {"ARN": secret.arn, "Name": secret.name, "ResourcePolicy": secret.policy}
@@ -331,17 +314,15 @@ async def get_resource_policy(
     return _omit_none(out)
 
 
-async def delete_resource_policy(
-    svc: SecretsService, ctx: RequestContext, p: dict[str, Any]
-) -> dict[str, Any]:
+async def delete_resource_policy(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    svc = ctx.services.secrets
     name = _policy_name(p)
     secret = await svc.delete_policy(ctx.principal, p["SecretId"])
     return {"ARN": secret.arn, "Name": secret.name, "PolicyName": name}
 
 
-async def list_resource_policies(
-    svc: SecretsService, ctx: RequestContext, p: dict[str, Any]
-) -> dict[str, Any]:
+async def list_resource_policies(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    svc = ctx.services.secrets
     secret = svc.find(ctx.principal, p["SecretId"], "ListResourcePolicies")
     policies = [{"PolicyName": "default"}] if secret.policy is not None else []
     query = listing.fingerprint("policies", secret.arn)
@@ -349,9 +330,8 @@ async def list_resource_policies(
     return _omit_none({"ResourcePolicies": chunk, "NextToken": next_token})
 
 
-async def validate_resource_policy(
-    svc: SecretsService, ctx: RequestContext, p: dict[str, Any]
-) -> dict[str, Any]:
+async def validate_resource_policy(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    svc = ctx.services.secrets
     if "SecretId" in p:
         svc.find(ctx.principal, p["SecretId"], "ValidateResourcePolicy")
     document = p["ResourcePolicy"]

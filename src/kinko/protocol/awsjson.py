@@ -13,11 +13,9 @@ import time
 import uuid
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from kinko.errors import AwsError, internal_error, serialization_error
-from kinko.protocol import sigv4
 from kinko.protocol.asgi import (
     BodyTooLarge,
     ClientGone,
@@ -27,8 +25,8 @@ from kinko.protocol.asgi import (
     read_body,
     send_response,
 )
+from kinko.protocol.authn import CredentialSource, authenticate, header_map
 from kinko.protocol.model import operation
-from kinko.protocol.regions import partition_of
 from kinko.protocol.validation import validate_input
 
 log = logging.getLogger("kinko.access")
@@ -48,12 +46,10 @@ class Call:
     params: dict[str, Any]
     request_id: str
     source_ip: str | None
+    secure_transport: bool = False
 
 
-class Backend(Protocol):
-    def credential(self, access_key_id: str, partition: str) -> tuple[str, Any] | None:
-        """(secret access key, identity) for an active access key, else None."""
-
+class Backend(CredentialSource, Protocol):
     def supports(self, service: str, operation: str) -> bool: ...
 
     def call(self, call: Call) -> Awaitable[dict[str, Any]]: ...
@@ -78,7 +74,7 @@ class AwsJsonEndpoint:
         target = ""
         try:
             body = await read_body(receive, MAX_BODY_BYTES)
-            headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+            headers = header_map(scope)
             target = headers.get("x-amz-target", "")
             result = await self._handle(scope, headers, body, request_id)
             status, payload = 200, json.dumps(result).encode()
@@ -120,48 +116,17 @@ class AwsJsonEndpoint:
     async def _handle(
         self, scope: Scope, headers: dict[str, str], body: bytes, request_id: str
     ) -> dict[str, Any]:
-        auth = sigv4.parse_authorization(headers.get("authorization"))
         prefix, _, op_name = headers.get("x-amz-target", "").partition(".")
         service = self._services.get(prefix)
-        if service is not None:
-            signing_name = service.signing_name
-        else:
-            # No service to hold the scope against: any we sign for will do, so the
-            # caller learns the operation is unknown rather than that it signed wrongly.
-            signing_name = auth.service if auth.service in self._signing_names else prefix
-        if auth.service != signing_name:
-            raise sigv4.invalid_signature(
-                f"Credential should be scoped to correct service: '{signing_name}'. "
-            )
-        partition = partition_of(auth.region)
-        if partition is None:
-            raise sigv4.invalid_signature(
-                f"Credential should be scoped to a valid region, not '{auth.region}'. "
-            )
-        credential = self._backend.credential(auth.access_key_id, partition)
-        if credential is None:
-            raise AwsError(
-                "UnrecognizedClientException",
-                "The security token included in the request is invalid.",
-            )
-        secret, identity = credential
-        signed_at = sigv4.request_time(headers)
-        amz_date = headers["x-amz-date"]
-        if amz_date[:8] != auth.date:
-            raise sigv4.invalid_signature(
-                f"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date "
-                f"from HTTP: '{auth.date}' != '{amz_date[:8]}', from '{amz_date}'."
-            )
-        sigv4.check_freshness(signed_at, datetime.now(UTC))
-        sigv4.verify(
-            auth,
-            secret,
-            scope["method"],
-            scope.get("raw_path", b"/").decode("latin-1") or "/",
-            scope.get("query_string", b"").decode("latin-1"),
+        # Without a known target there is no service to hold the scope against: any we
+        # sign for will do, so the caller learns the operation is unknown.
+        who = authenticate(
+            self._backend,
+            scope,
             headers,
             body,
-            amz_date,
+            self._signing_names,
+            expected=service.signing_name if service else None,
         )
         model = operation(service.model_name, op_name) if service else None
         if (
@@ -185,12 +150,13 @@ class AwsJsonEndpoint:
             Call(
                 service=service.model_name,
                 operation=op_name,
-                region=auth.region,
-                partition=partition,
-                identity=identity,
+                region=who.region,
+                partition=who.partition,
+                identity=who.identity,
                 params=checked,
                 request_id=request_id,
                 source_ip=client[0] if client else None,
+                secure_transport=scope.get("scheme") == "https",
             )
         )
 

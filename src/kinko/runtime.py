@@ -10,6 +10,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from kinko.domain.access import AccessControl
 from kinko.domain.crypto import RootKey
 from kinko.domain.identity import Authenticator
 from kinko.domain.keys import KeyService
@@ -37,6 +38,7 @@ class Kinko:
         self.root_key = RootKey.load_or_create(data_dir / "root.key")
         self.global_store = SqliteGlobalStore(data_dir)
         self.authenticator = Authenticator(self.global_store, self.root_key)
+        self.access = AccessControl()
         self._regions: dict[str, RegionServices] = {}
         self._lock = threading.Lock()
 

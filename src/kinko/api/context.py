@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,37 @@ class RequestContext:
     kinko: Kinko
     source_ip: str | None = None
     secure_transport: bool = False
+
+    def authorize(
+        self,
+        action: str,
+        resource: str,
+        *,
+        resource_account: str | None = None,
+        resource_policy: str | None = None,
+        context: Mapping[str, str | list[str] | None] | None = None,
+        key_policy: bool = False,
+    ) -> None:
+        """Raise AccessDeniedException unless the policies in force allow the call."""
+        facts: dict[str, str | list[str] | None] = {
+            "aws:PrincipalArn": self.principal.arn,
+            "aws:PrincipalAccount": self.principal.account_id,
+            "aws:RequestedRegion": self.region,
+            "aws:SecureTransport": "true" if self.secure_transport else "false",
+            "aws:SourceIp": self.source_ip,
+        }
+        if self.principal.kind == "user":
+            facts["aws:username"] = self.principal.name
+        facts.update(context or {})
+        self.kinko.access.check(
+            self.principal,
+            action,
+            resource,
+            resource_account=resource_account,
+            resource_policy=resource_policy,
+            context=facts,
+            key_policy=key_policy,
+        )
 
     @property
     def services(self) -> RegionServices:

@@ -96,7 +96,7 @@ async def create_secret(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any
             "InvalidRequestException", "Replication to other regions is not enabled on this server."
         )
     result = await svc.create(
-        ctx.principal,
+        ctx,
         name=p["Name"],
         token=p.get("ClientRequestToken"),
         value=_value(p, required=False),
@@ -110,7 +110,7 @@ async def create_secret(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any
 async def put_secret_value(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
     svc = ctx.services.secrets
     result = await svc.put_value(
-        ctx.principal,
+        ctx,
         p["SecretId"],
         token=p.get("ClientRequestToken"),
         value=_value(p, required=True) or "",
@@ -122,7 +122,7 @@ async def put_secret_value(ctx: RequestContext, p: dict[str, Any]) -> dict[str, 
 async def update_secret(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
     svc = ctx.services.secrets
     result = await svc.update(
-        ctx.principal,
+        ctx,
         p["SecretId"],
         token=p.get("ClientRequestToken"),
         value=_value(p, required=False),
@@ -134,9 +134,7 @@ async def update_secret(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any
 
 async def get_secret_value(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
     svc = ctx.services.secrets
-    got = await svc.get_value(
-        ctx.principal, p["SecretId"], p.get("VersionId"), p.get("VersionStage")
-    )
+    got = await svc.get_value(ctx, p["SecretId"], p.get("VersionId"), p.get("VersionStage"))
     return {
         "ARN": got.secret.arn,
         "Name": got.secret.name,
@@ -160,17 +158,19 @@ async def batch_get_secret_value(ctx: RequestContext, p: dict[str, Any]) -> dict
             "'Filters' not specified. "
             "'Filters' must also be specified when 'MaxResults' is provided."
         )
+    ctx.authorize("secretsmanager:BatchGetSecretValue", "*")
     next_token = None
     if filters is not None:
+        ctx.authorize("secretsmanager:ListSecrets", "*")
         listing.check_filters(filters)
-        chosen = listing.select(svc.all_secrets(ctx.principal), filters, False)
+        chosen = listing.select(svc.all_secrets(ctx), filters, False)
         query = listing.fingerprint("batch", filters)
         chunk, next_token = listing.page(chosen, p.get("NextToken"), p.get("MaxResults", 20), query)
         ids = [s.arn for s in chunk]
     values, errors = [], []
     for secret_id in ids or []:
         try:
-            got = await svc.get_value(ctx.principal, secret_id, None, None)
+            got = await svc.get_value(ctx, secret_id, None, None)
         except AwsError as exc:
             if exc.status >= 500:
                 raise
@@ -191,20 +191,19 @@ async def batch_get_secret_value(ctx: RequestContext, p: dict[str, Any]) -> dict
 
 async def describe_secret(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
     svc = ctx.services.secrets
-    view: SecretView = svc.describe(ctx.principal, p["SecretId"])
+    view: SecretView = svc.describe(ctx, p["SecretId"])
     return secret_entry(view.secret, view.stages, "VersionIdsToStages")
 
 
 async def list_secrets(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
     svc = ctx.services.secrets
+    ctx.authorize("secretsmanager:ListSecrets", "*")
     filters = p.get("Filters", [])
     listing.check_filters(filters)
     include_deleted = p.get("IncludePlannedDeletion", False)
     sort_by = p.get("SortBy", "created-date")
     sort_order = p.get("SortOrder", "asc")
-    chosen = listing.select(
-        svc.all_secrets(ctx.principal), filters, include_deleted, sort_by, sort_order
-    )
+    chosen = listing.select(svc.all_secrets(ctx), filters, include_deleted, sort_by, sort_order)
     query = listing.fingerprint("list", filters, include_deleted, sort_by, sort_order)
     chunk, next_token = listing.page(chosen, p.get("NextToken"), p.get("MaxResults", 100), query)
     entries = [secret_entry(s, svc.stages_of(s), "SecretVersionsToStages") for s in chunk]
@@ -213,7 +212,7 @@ async def list_secrets(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]
 
 async def list_secret_version_ids(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
     svc = ctx.services.secrets
-    secret, versions = svc.versions(ctx.principal, p["SecretId"], p.get("IncludeDeprecated", False))
+    secret, versions = svc.versions(ctx, p["SecretId"], p.get("IncludeDeprecated", False))
     query = listing.fingerprint("versions", secret.arn, p.get("IncludeDeprecated", False))
     chunk, next_token = listing.page(versions, p.get("NextToken"), p.get("MaxResults", 100), query)
     entries = [
@@ -236,7 +235,7 @@ async def list_secret_version_ids(ctx: RequestContext, p: dict[str, Any]) -> dic
 async def delete_secret(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
     svc = ctx.services.secrets
     arn, name, deletion_date = await svc.delete(
-        ctx.principal,
+        ctx,
         p["SecretId"],
         p.get("RecoveryWindowInDays"),
         p.get("ForceDeleteWithoutRecovery", False),
@@ -246,26 +245,26 @@ async def delete_secret(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any
 
 async def restore_secret(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
     svc = ctx.services.secrets
-    secret = await svc.restore(ctx.principal, p["SecretId"])
+    secret = await svc.restore(ctx, p["SecretId"])
     return {"ARN": secret.arn, "Name": secret.name}
 
 
 async def tag_resource(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
     svc = ctx.services.secrets
-    await svc.tag(ctx.principal, p["SecretId"], _tags(p["Tags"]))
+    await svc.tag(ctx, p["SecretId"], _tags(p["Tags"]))
     return {}
 
 
 async def untag_resource(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
     svc = ctx.services.secrets
-    await svc.untag(ctx.principal, p["SecretId"], p["TagKeys"])
+    await svc.untag(ctx, p["SecretId"], p["TagKeys"])
     return {}
 
 
 async def update_secret_version_stage(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
     svc = ctx.services.secrets
     secret = await svc.update_stage(
-        ctx.principal,
+        ctx,
         p["SecretId"],
         p["VersionStage"],
         p.get("RemoveFromVersionId"),
@@ -275,6 +274,7 @@ async def update_secret_version_stage(ctx: RequestContext, p: dict[str, Any]) ->
 
 
 async def get_random_password(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    ctx.authorize("secretsmanager:GetRandomPassword", "*")
     password = random_password(
         length=p.get("PasswordLength", 32),
         exclude_characters=p.get("ExcludeCharacters", ""),
@@ -299,7 +299,7 @@ async def put_resource_policy(ctx: RequestContext, p: dict[str, Any]) -> dict[st
     svc = ctx.services.secrets
     name = _policy_name(p)
     secret = await svc.put_policy(
-        ctx.principal, p["SecretId"], p["ResourcePolicy"], p.get("BlockPublicPolicy", False)
+        ctx, p["SecretId"], p["ResourcePolicy"], p.get("BlockPublicPolicy", False)
     )
     return {"ARN": secret.arn, "Name": secret.name, "PolicyName": name}
 
@@ -307,7 +307,7 @@ async def put_resource_policy(ctx: RequestContext, p: dict[str, Any]) -> dict[st
 async def get_resource_policy(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
     svc = ctx.services.secrets
     name = _policy_name(p)
-    secret = svc.find(ctx.principal, p["SecretId"], "GetResourcePolicy")
+    secret = svc.find(ctx, p["SecretId"], "GetResourcePolicy")
     out = {"ARN": secret.arn, "Name": secret.name, "ResourcePolicy": secret.policy}
     if secret.policy is not None:
         out["PolicyName"] = name
@@ -317,13 +317,13 @@ async def get_resource_policy(ctx: RequestContext, p: dict[str, Any]) -> dict[st
 async def delete_resource_policy(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
     svc = ctx.services.secrets
     name = _policy_name(p)
-    secret = await svc.delete_policy(ctx.principal, p["SecretId"])
+    secret = await svc.delete_policy(ctx, p["SecretId"])
     return {"ARN": secret.arn, "Name": secret.name, "PolicyName": name}
 
 
 async def list_resource_policies(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
     svc = ctx.services.secrets
-    secret = svc.find(ctx.principal, p["SecretId"], "ListResourcePolicies")
+    secret = svc.find(ctx, p["SecretId"], "ListResourcePolicies")
     policies = [{"PolicyName": "default"}] if secret.policy is not None else []
     query = listing.fingerprint("policies", secret.arn)
     chunk, next_token = listing.page(policies, p.get("NextToken"), p.get("MaxResults", 100), query)
@@ -333,7 +333,9 @@ async def list_resource_policies(ctx: RequestContext, p: dict[str, Any]) -> dict
 async def validate_resource_policy(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
     svc = ctx.services.secrets
     if "SecretId" in p:
-        svc.find(ctx.principal, p["SecretId"], "ValidateResourcePolicy")
+        svc.find(ctx, p["SecretId"], "ValidateResourcePolicy")
+    else:
+        ctx.authorize("secretsmanager:ValidateResourcePolicy", "*")
     document = p["ResourcePolicy"]
     findings = syntax_findings(document)
     errors = [{"CheckName": f.check, "ErrorMessage": f.message} for f in findings]

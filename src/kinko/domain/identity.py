@@ -6,7 +6,9 @@ credentials come with the security issue and plug in here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from kinko.domain.crypto import RootKey
 from kinko.storage.interface import GlobalStore
@@ -15,7 +17,38 @@ from kinko.storage.interface import GlobalStore
 @dataclass(frozen=True)
 class Principal:
     account_id: str
-    arn: str  # e.g. arn:aws:iam::123456789012:root
+    arn: str  # arn:aws:iam::123456789012:root, …:user/name, arn:aws:sts::…:assumed-role/r/s
+    kind: str = "root"  # "root", "user" or "assumed-role"
+    name: str | None = None  # the user's name, or the assumed role's name
+    partition: str = "aws"
+
+    @property
+    def is_root(self) -> bool:
+        return self.kind == "root"
+
+
+class Caller(Protocol):
+    """Who asks, and the one question the domain puts to the access rules.
+
+    `authorize` raises AccessDeniedException (in AWS's words) unless the policies in
+    force allow `action` on `resource`. `resource_policy` is the resource's own policy
+    (a secret's resource policy, a KMS key policy); `key_policy=True` applies KMS's rule
+    that the key policy must allow the call, directly or by delegating to IAM.
+    """
+
+    @property
+    def principal(self) -> Principal: ...
+
+    def authorize(
+        self,
+        action: str,
+        resource: str,
+        *,
+        resource_account: str | None = None,
+        resource_policy: str | None = None,
+        context: Mapping[str, str | list[str] | None] | None = None,
+        key_policy: bool = False,
+    ) -> None: ...
 
 
 @dataclass(frozen=True)

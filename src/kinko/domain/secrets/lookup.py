@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from kinko.domain.crypto import IntegrityError, seal, unseal
-from kinko.domain.identity import Principal
+from kinko.domain.identity import Caller
 from kinko.domain.keys import KeyService, KeyUnavailable
-from kinko.domain.secrets.names import access_denied, parse_secret_id
+from kinko.domain.secrets.names import parse_secret_id
 from kinko.errors import AwsError, invalid_request, not_found
 from kinko.storage.interface import RegionTx
 from kinko.storage.records import KmsKeyRecord, SecretRecord, VersionRecord
@@ -17,26 +19,64 @@ MARKED_FOR_DELETION = (
 
 
 def resolve(
-    tx: RegionTx, caller: Principal, secret_id: str, region: str, action: str
+    tx: RegionTx,
+    caller: Caller,
+    secret_id: str,
+    region: str,
+    action: str,
+    context: Mapping[str, str | list[str] | None] | None = None,
 ) -> SecretRecord:
-    """The secret a SecretId names, in the caller's view of this region."""
+    """The secret a SecretId names, once the caller may perform `action` on it.
+
+    A secret that does not exist is still authorized (against the ARN it would have),
+    so a caller without permission learns nothing about which names exist.
+    """
     ref = parse_secret_id(secret_id)
+    owner = caller.principal.account_id
+    secret = None
     if ref.arn is None:
-        secret = tx.secret_by_name(caller.account_id, ref.name)
-    else:
-        if ref.region != region:
-            raise not_found()
-        if ref.account_id != caller.account_id:
-            # Cross-account access needs a resource policy; the IAM issue evaluates it.
-            raise access_denied(caller.arn, action, ref.arn)
+        secret = tx.secret_by_name(owner, ref.name)
+    elif ref.region == region:
+        owner = ref.account_id or owner
         secret = tx.secret_by_arn(ref.arn)
         if secret is None and ref.may_be_partial:
-            candidate = tx.secret_by_name(caller.account_id, ref.name)
+            candidate = tx.secret_by_name(owner, ref.name)
             if candidate is not None and candidate.arn[:-7] == ref.arn:
                 secret = candidate
     if secret is None:
+        partition = ref.partition or caller.principal.partition
+        wanted = ref.arn or f"arn:{partition}:secretsmanager:{region}:{owner}:secret:{ref.name}"
+        caller.authorize(
+            f"secretsmanager:{action}", wanted, resource_account=owner, context=context
+        )
         raise not_found()
+    authorize(caller, secret, action, context)
     return secret
+
+
+def authorize(
+    caller: Caller,
+    secret: SecretRecord,
+    action: str,
+    context: Mapping[str, str | list[str] | None] | None = None,
+) -> None:
+    facts: dict[str, str | list[str] | None] = {
+        "secretsmanager:SecretId": secret.arn,
+        "secretsmanager:Name": secret.name,
+        "secretsmanager:Description": secret.description,
+        "secretsmanager:KmsKeyId": secret.kms_key_id,
+    }
+    for tag in secret.tags:
+        facts[f"aws:ResourceTag/{tag['Key']}"] = tag["Value"]
+        facts[f"secretsmanager:ResourceTag/{tag['Key']}"] = tag["Value"]
+    facts.update(context or {})
+    caller.authorize(
+        f"secretsmanager:{action}",
+        secret.arn,
+        resource_account=secret.account_id,
+        resource_policy=secret.policy,
+        context=facts,
+    )
 
 
 def require_live(secret: SecretRecord) -> None:

@@ -7,7 +7,7 @@ import secrets as random
 import string
 from dataclasses import dataclass
 
-from kinko.errors import AwsError, validation_error
+from kinko.errors import validation_error
 
 _NAME = re.compile(r"^[A-Za-z0-9/_+=.@-]+$")
 _SUFFIXED = re.compile(r"-[A-Za-z0-9]{6}$")
@@ -61,12 +61,3 @@ def parse_secret_id(secret_id: str) -> SecretRef:
 def name_of_arn(arn: str) -> str:
     """The secret name inside a full ARN (its last 7 characters are "-XXXXXX")."""
     return arn.split(":", 6)[6][:-7]
-
-
-def access_denied(principal_arn: str, action: str, resource: str) -> AwsError:
-    return AwsError(
-        "AccessDeniedException",
-        f"User: {principal_arn} is not authorized to perform: secretsmanager:{action} "
-        f"on resource: {resource} because no resource-based policy allows the "
-        f"secretsmanager:{action} action",
-    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from kinko.domain.identity import Principal
+from kinko.domain.identity import Caller
 from kinko.domain.keys import KeyService
 from kinko.domain.secrets import labels as stages_
 from kinko.domain.secrets.lookup import (
@@ -79,19 +79,29 @@ class SecretsService:
 
     # --- reads -----------------------------------------------------------------
 
-    def describe(self, caller: Principal, secret_id: str) -> SecretView:
+    def describe(self, caller: Caller, secret_id: str) -> SecretView:
         tx = self.store.reader()
         secret = resolve(tx, caller, secret_id, self.region, "DescribeSecret")
         return SecretView(secret, tx.stages(secret.pk or 0))
 
-    def find(self, caller: Principal, secret_id: str, action: str) -> SecretRecord:
+    def find(self, caller: Caller, secret_id: str, action: str) -> SecretRecord:
         return resolve(self.store.reader(), caller, secret_id, self.region, action)
 
     async def get_value(
-        self, caller: Principal, secret_id: str, version_id: str | None, stage: str | None
+        self, caller: Caller, secret_id: str, version_id: str | None, stage: str | None
     ) -> SecretValue:
         tx = self.store.reader()
-        secret = resolve(tx, caller, secret_id, self.region, "GetSecretValue")
+        secret = resolve(
+            tx,
+            caller,
+            secret_id,
+            self.region,
+            "GetSecretValue",
+            {
+                "secretsmanager:VersionId": version_id,
+                "secretsmanager:VersionStage": stage or (None if version_id else stages_.CURRENT),
+            },
+        )
         require_live(secret)
         assert secret.pk is not None
         if version_id is None:
@@ -126,7 +136,7 @@ class SecretsService:
         secret.last_accessed_date = version.last_accessed_date = day
 
     def versions(
-        self, caller: Principal, secret_id: str, include_deprecated: bool
+        self, caller: Caller, secret_id: str, include_deprecated: bool
     ) -> tuple[SecretRecord, list[tuple[VersionRecord, list[str]]]]:
         tx = self.store.reader()
         secret = resolve(tx, caller, secret_id, self.region, "ListSecretVersionIds")
@@ -140,8 +150,8 @@ class SecretsService:
         ]
         return secret, listed
 
-    def all_secrets(self, caller: Principal) -> list[SecretRecord]:
-        return self.store.reader().secrets(caller.account_id)
+    def all_secrets(self, caller: Caller) -> list[SecretRecord]:
+        return self.store.reader().secrets(caller.principal.account_id)
 
     def stages_of(self, secret: SecretRecord) -> dict[str, str]:
         return self.store.reader().stages(secret.pk or 0)
@@ -228,7 +238,7 @@ class SecretsService:
 
     async def create(
         self,
-        caller: Principal,
+        caller: Caller,
         name: str,
         token: str | None,
         value: Value | None,
@@ -243,17 +253,28 @@ class SecretsService:
 
         def create(tx: RegionTx) -> Written:
             now = time.time()
-            existing = tx.secret_by_name(caller.account_id, name)
+            account = caller.principal.account_id
+            arn = new_arn(self.partition, self.region, account, name)
+            facts = {
+                "secretsmanager:Name": name,
+                "secretsmanager:Description": description,
+                "secretsmanager:KmsKeyId": kms_key_id,
+                **request_tags(tags),
+            }
+            caller.authorize("secretsmanager:CreateSecret", arn, context=facts)
+            if tags:
+                caller.authorize("secretsmanager:TagResource", arn, context=facts)
+            existing = tx.secret_by_name(account, name)
             if existing is not None:
                 return self._create_again(tx, existing, token, value)
             secret = SecretRecord(
-                account_id=caller.account_id,
+                account_id=account,
                 name=name,
-                arn=new_arn(self.partition, self.region, caller.account_id, name),
+                arn=arn,
                 created_date=now,
                 last_changed_date=now,
                 description=description,
-                kms_key_id=self._normalize_key(tx, caller.account_id, kms_key_id),
+                kms_key_id=self._normalize_key(tx, caller.principal.account_id, kms_key_id),
                 tags=list(tags),
             )
             tx.insert_secret(secret)
@@ -286,7 +307,7 @@ class SecretsService:
 
     async def put_value(
         self,
-        caller: Principal,
+        caller: Caller,
         secret_id: str,
         token: str | None,
         value: Value,
@@ -297,7 +318,14 @@ class SecretsService:
         wanted = labels if labels is not None else [stages_.CURRENT]
 
         def put(tx: RegionTx) -> Written:
-            secret = resolve(tx, caller, secret_id, self.region, "PutSecretValue")
+            secret = resolve(
+                tx,
+                caller,
+                secret_id,
+                self.region,
+                "PutSecretValue",
+                {"secretsmanager:VersionStage": wanted},
+            )
             require_live(secret)
             now = time.time()
             result = self._add_version(tx, secret, token, value, wanted, now)
@@ -309,7 +337,7 @@ class SecretsService:
 
     async def update(
         self,
-        caller: Principal,
+        caller: Caller,
         secret_id: str,
         token: str | None,
         value: Value | None,
@@ -320,7 +348,14 @@ class SecretsService:
             raise missing_token()
 
         def update(tx: RegionTx) -> Written:
-            secret = resolve(tx, caller, secret_id, self.region, "UpdateSecret")
+            secret = resolve(
+                tx,
+                caller,
+                secret_id,
+                self.region,
+                "UpdateSecret",
+                {"secretsmanager:KmsKeyId": kms_key_id, "secretsmanager:Description": description},
+            )
             require_live(secret)
             now = time.time()
             if description is not None:
@@ -353,14 +388,21 @@ class SecretsService:
 
     async def update_stage(
         self,
-        caller: Principal,
+        caller: Caller,
         secret_id: str,
         label: str,
         remove_from: str | None,
         move_to: str | None,
     ) -> SecretRecord:
         def move(tx: RegionTx) -> SecretRecord:
-            secret = resolve(tx, caller, secret_id, self.region, "UpdateSecretVersionStage")
+            secret = resolve(
+                tx,
+                caller,
+                secret_id,
+                self.region,
+                "UpdateSecretVersionStage",
+                {"secretsmanager:VersionStage": label},
+            )
             require_live(secret)
             assert secret.pk is not None
             stages = tx.stages(secret.pk)
@@ -405,7 +447,7 @@ class SecretsService:
         return await self.store.write(move)
 
     async def delete(
-        self, caller: Principal, secret_id: str, window_days: int | None, force: bool
+        self, caller: Caller, secret_id: str, window_days: int | None, force: bool
     ) -> tuple[str, str, float]:
         if force and window_days is not None:
             raise invalid_parameter(
@@ -426,7 +468,9 @@ class SecretsService:
                     raise
                 # AWS answers a forced delete of a missing secret as if it existed.
                 ref = parse_secret_id(secret_id)
-                arn = ref.arn or new_arn(self.partition, self.region, caller.account_id, ref.name)
+                arn = ref.arn or new_arn(
+                    self.partition, self.region, caller.principal.account_id, ref.name
+                )
                 return arn, ref.name, now
             if force:
                 tx.delete_secret(secret.pk or 0)
@@ -444,7 +488,7 @@ class SecretsService:
 
         return await self.store.write(delete)
 
-    async def restore(self, caller: Principal, secret_id: str) -> SecretRecord:
+    async def restore(self, caller: Caller, secret_id: str) -> SecretRecord:
         def restore(tx: RegionTx) -> SecretRecord:
             secret = resolve(tx, caller, secret_id, self.region, "RestoreSecret")
             if secret.deleted_date is not None:
@@ -455,11 +499,11 @@ class SecretsService:
 
         return await self.store.write(restore)
 
-    async def tag(self, caller: Principal, secret_id: str, tags: list[dict[str, str]]) -> None:
+    async def tag(self, caller: Caller, secret_id: str, tags: list[dict[str, str]]) -> None:
         check_tags(tags)
 
         def tag(tx: RegionTx) -> None:
-            secret = resolve(tx, caller, secret_id, self.region, "TagResource")
+            secret = resolve(tx, caller, secret_id, self.region, "TagResource", request_tags(tags))
             require_live(secret)
             merged = {t["Key"]: t["Value"] for t in secret.tags}
             merged.update({t["Key"]: t["Value"] for t in tags})
@@ -471,9 +515,11 @@ class SecretsService:
 
         await self.store.write(tag)
 
-    async def untag(self, caller: Principal, secret_id: str, keys: list[str]) -> None:
+    async def untag(self, caller: Caller, secret_id: str, keys: list[str]) -> None:
         def untag(tx: RegionTx) -> None:
-            secret = resolve(tx, caller, secret_id, self.region, "UntagResource")
+            secret = resolve(
+                tx, caller, secret_id, self.region, "UntagResource", {"aws:TagKeys": list(keys)}
+            )
             require_live(secret)
             secret.tags = [t for t in secret.tags if t["Key"] not in keys]
             secret.last_changed_date = time.time()
@@ -482,12 +528,19 @@ class SecretsService:
         await self.store.write(untag)
 
     async def put_policy(
-        self, caller: Principal, secret_id: str, document: str, block_public: bool
+        self, caller: Caller, secret_id: str, document: str, block_public: bool
     ) -> SecretRecord:
         check_policy(document, block_public)
 
         def put(tx: RegionTx) -> SecretRecord:
-            secret = resolve(tx, caller, secret_id, self.region, "PutResourcePolicy")
+            secret = resolve(
+                tx,
+                caller,
+                secret_id,
+                self.region,
+                "PutResourcePolicy",
+                {"secretsmanager:BlockPublicPolicy": str(block_public).lower()},
+            )
             require_live(secret)
             secret.policy = document
             secret.last_changed_date = time.time()
@@ -496,7 +549,7 @@ class SecretsService:
 
         return await self.store.write(put)
 
-    async def delete_policy(self, caller: Principal, secret_id: str) -> SecretRecord:
+    async def delete_policy(self, caller: Caller, secret_id: str) -> SecretRecord:
         def delete(tx: RegionTx) -> SecretRecord:
             secret = resolve(tx, caller, secret_id, self.region, "DeleteResourcePolicy")
             require_live(secret)
@@ -518,6 +571,15 @@ class SecretsService:
             return len(due)
 
         return await self.store.write(purge)
+
+
+def request_tags(tags: list[dict[str, str]]) -> dict[str, str | list[str] | None]:
+    """aws:RequestTag/<key> and aws:TagKeys, the condition keys a tagging request carries."""
+    facts: dict[str, str | list[str] | None] = {
+        f"aws:RequestTag/{t['Key']}": t["Value"] for t in tags
+    }
+    facts["aws:TagKeys"] = [t["Key"] for t in tags]
+    return facts
 
 
 def too_many_tags() -> AwsError:

@@ -11,10 +11,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from kinko.api.dispatch import JSON_SERVICES, KinkoBackend
+from kinko.api.dispatch import JSON_SERVICES, REST_SERVICES, KinkoBackend
 from kinko.jobs import JobRunner
 from kinko.protocol.asgi import Receive, Scope, Send
 from kinko.protocol.awsjson import AwsJsonEndpoint
+from kinko.protocol.restjson import RestJsonEndpoint
 from kinko.runtime import Kinko
 from kinko.settings import Settings
 
@@ -25,15 +26,19 @@ async def _health(request: Request) -> JSONResponse:
 
 class KinkoApp:
     def __init__(self, settings: Settings) -> None:
-        self.kinko = Kinko(settings.data_dir)
+        self.kinko = Kinko(settings.data_dir, settings.region_enable_seconds)
         self.jobs = JobRunner(self.kinko, settings.purge_interval)
-        self.api = AwsJsonEndpoint(KinkoBackend(self.kinko), JSON_SERVICES)
+        backend = KinkoBackend(self.kinko)
+        self.api = AwsJsonEndpoint(backend, JSON_SERVICES)
+        self.rest = RestJsonEndpoint(backend, REST_SERVICES)
         self.web = Starlette(routes=[Route("/health", _health)])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
             if scope["path"] == "/" and scope["method"] == "POST":
                 await self.api(scope, receive, send)
+            elif self.rest.handles(scope["method"], scope["path"]):
+                await self.rest(scope, receive, send)
             else:
                 await self.web(scope, receive, send)
         elif scope["type"] == "lifespan":

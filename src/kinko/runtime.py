@@ -14,8 +14,9 @@ from kinko.domain.access import AccessControl
 from kinko.domain.crypto import RootKey
 from kinko.domain.identity import Authenticator
 from kinko.domain.keys import KeyService
+from kinko.domain.regions import RegionOptIn
 from kinko.domain.secrets.service import SecretsService
-from kinko.protocol.regions import all_regions, partition_of
+from kinko.regions import all_regions, partition_of
 from kinko.storage.sqlite.accounts import SqliteGlobalStore
 from kinko.storage.sqlite.region import SqliteRegionStore
 
@@ -32,13 +33,14 @@ class RegionServices:
 
 
 class Kinko:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, region_enable_seconds: float = 1.0) -> None:
         self.data_dir = data_dir
         data_dir.mkdir(parents=True, exist_ok=True)
         self.root_key = RootKey.load_or_create(data_dir / "root.key")
         self.global_store = SqliteGlobalStore(data_dir)
         self.authenticator = Authenticator(self.global_store, self.root_key)
         self.access = AccessControl()
+        self.region_opt_in = RegionOptIn(region_enable_seconds)
         self._regions: dict[str, RegionServices] = {}
         self._lock = threading.Lock()
 

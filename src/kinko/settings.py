@@ -18,15 +18,18 @@ class Settings:
     port: int = DEFAULT_PORT
     workers: int = 1
     purge_interval: float = 60.0  # seconds between sweeps for expired deletions
+    region_enable_seconds: float = 1.0  # how long EnableRegion stays ENABLING
 
     def export(self) -> None:
         """Hand the settings to uvicorn's worker processes."""
         os.environ["KINKO_DATA_DIR"] = str(self.data_dir.resolve())
         os.environ["KINKO_PURGE_INTERVAL"] = str(self.purge_interval)
+        os.environ["KINKO_REGION_ENABLE_SECONDS"] = str(self.region_enable_seconds)
 
     @classmethod
     def from_environment(cls) -> Settings:
         return cls(
             data_dir=Path(os.environ.get("KINKO_DATA_DIR", str(DEFAULT_DATA_DIR))),
             purge_interval=float(os.environ.get("KINKO_PURGE_INTERVAL", "60")),
+            region_enable_seconds=float(os.environ.get("KINKO_REGION_ENABLE_SECONDS", "1")),
         )

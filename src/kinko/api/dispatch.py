@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from kinko.api import secretsmanager
+from kinko.api import account, secretsmanager
 from kinko.api.context import Handler, RequestContext
 from kinko.domain.identity import Principal
+from kinko.domain.regions import is_opt_in
 from kinko.protocol.awsjson import Call, JsonService
 from kinko.runtime import Kinko
+
+# REST-JSON services, by botocore model name.
+REST_SERVICES = ["account"]
 
 # AWS JSON 1.1 services: X-Amz-Target prefix, botocore model name, signing name.
 JSON_SERVICES = [JsonService("secretsmanager", "secretsmanager", "secretsmanager")]
 
 HANDLERS: dict[str, dict[str, Handler]] = {
     "secretsmanager": secretsmanager.OPERATIONS,
+    "account": account.OPERATIONS,
 }
 
 
@@ -29,7 +34,11 @@ class KinkoBackend:
         return (found.secret_access_key, found.principal) if found else None
 
     def region_enabled(self, identity: Any, region: str) -> bool:
-        return True
+        if not is_opt_in(region):
+            return True  # no read on the hot path for the regions every account has
+        principal: Principal = identity
+        tx = self._kinko.global_store.reader()
+        return self._kinko.region_opt_in.usable(tx, principal.account_id, region)
 
     def supports(self, service: str, operation: str) -> bool:
         return operation in HANDLERS.get(service, {})

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from kinko.errors import AwsError
 from kinko.protocol import sigv4
 from kinko.protocol.asgi import Scope
-from kinko.protocol.regions import partition_of
+from kinko.regions import partition_of
 
 INVALID_TOKEN = "The security token included in the request is invalid."
 

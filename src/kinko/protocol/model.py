@@ -25,9 +25,3 @@ def operation(service: str, name: str) -> OperationModel | None:
     if name not in model.operation_names:
         return None
     return model.operation_model(name)
-
-
-@cache
-def endpoint_data() -> dict[str, Any]:
-    data: dict[str, Any] = _loader().load_data("endpoints")
-    return data

@@ -13,6 +13,7 @@ from typing import Protocol, TypeVar
 
 from kinko.storage.records import (
     AccessKeyRecord,
+    RegionState,
     KmsKeyRecord,
     SecretRecord,
     VersionRecord,
@@ -70,6 +71,10 @@ class GlobalTx(Protocol):
     def insert_access_key(self, key: AccessKeyRecord) -> None: ...
     def setting(self, name: str) -> str | None: ...
     def set_setting(self, name: str, value: str) -> None: ...
+
+    # opt-in regions
+    def region_state(self, account_id: str, region: str) -> RegionState | None: ...
+    def set_region_state(self, account_id: str, region: str, state: RegionState) -> None: ...
 
 
 class GlobalStore(Protocol):

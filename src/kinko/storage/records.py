@@ -63,3 +63,11 @@ class AccessKeyRecord:
     status: str
     created_date: float
     user_name: str | None = None
+
+
+@dataclass(frozen=True)
+class RegionState:
+    """An account's opt-in state for one region, and since when."""
+
+    status: str  # ENABLED, ENABLING, DISABLING, DISABLED
+    since: float

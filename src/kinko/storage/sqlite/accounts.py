@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from kinko.storage.records import AccessKeyRecord
+from kinko.storage.records import AccessKeyRecord, RegionState
 from kinko.storage.sqlite.database import Database
 
 T = TypeVar("T")
@@ -68,6 +68,21 @@ class SqliteGlobalTx:
             "INSERT INTO settings (name, value) VALUES (?, ?) "
             "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
             (name, value),
+        )
+
+    def region_state(self, account_id: str, region: str) -> RegionState | None:
+        row = self._conn.execute(
+            "SELECT status, since FROM region_states WHERE account_id = ? AND region = ?",
+            (account_id, region),
+        ).fetchone()
+        return RegionState(row[0], row[1]) if row else None
+
+    def set_region_state(self, account_id: str, region: str, state: RegionState) -> None:
+        self._conn.execute(
+            "INSERT INTO region_states (account_id, region, status, since) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (account_id, region) DO UPDATE SET status = excluded.status, "
+            "since = excluded.since",
+            (account_id, region, state.status, state.since),
         )
 
 

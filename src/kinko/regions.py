@@ -1,11 +1,16 @@
-"""Regions and partitions, as botocore's endpoint data knows them."""
+"""The region catalogue: regions and partitions, as botocore's endpoint data knows them.
+
+Shared by every layer (the wire reads the region from the signature; the domain
+reasons about partitions and opt-in regions).
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
-from kinko.protocol.model import endpoint_data
+from botocore.loaders import Loader
 
 
 @dataclass(frozen=True)
@@ -14,11 +19,15 @@ class Partition:
     regions: tuple[str, ...]
 
 
+# Real regions only: botocore also lists pseudo-regions such as "aws-global".
+_REGION = re.compile(r"^([a-z]+-)+\d+$")
+
+
 @cache
 def partitions() -> tuple[Partition, ...]:
     return tuple(
-        Partition(p["partition"], tuple(sorted(p["regions"])))
-        for p in endpoint_data()["partitions"]
+        Partition(p["partition"], tuple(sorted(r for r in p["regions"] if _REGION.match(r))))
+        for p in Loader().load_data("endpoints")["partitions"]
     )
 
 

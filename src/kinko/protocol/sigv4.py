@@ -112,17 +112,18 @@ def request_time(headers: Mapping[str, str]) -> datetime:
 
 def check_freshness(signed_at: datetime, now: datetime) -> None:
     """Refuse a signature outside the 5-minute window, in AWS's words."""
+    if now - MAX_SKEW <= signed_at <= now + MAX_SKEW:
+        return
     stamp = signed_at.strftime(_AMZ_DATE)
     if signed_at < now - MAX_SKEW:
         raise invalid_signature(
             f"Signature expired: {stamp} is now earlier than "
             f"{(now - MAX_SKEW).strftime(_AMZ_DATE)} ({now.strftime(_AMZ_DATE)} - 5 min.)"
         )
-    if signed_at > now + MAX_SKEW:
-        raise invalid_signature(
-            f"Signature not yet current: {stamp} is still later than "
-            f"{(now + MAX_SKEW).strftime(_AMZ_DATE)} ({now.strftime(_AMZ_DATE)} + 5 min.)"
-        )
+    raise invalid_signature(
+        f"Signature not yet current: {stamp} is still later than "
+        f"{(now + MAX_SKEW).strftime(_AMZ_DATE)} ({now.strftime(_AMZ_DATE)} + 5 min.)"
+    )
 
 
 _key_cache: dict[tuple[str, str, str, str], bytes] = {}

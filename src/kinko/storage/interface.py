@@ -13,8 +13,8 @@ from typing import Protocol, TypeVar
 
 from kinko.storage.records import (
     AccessKeyRecord,
-    RegionState,
     KmsKeyRecord,
+    RegionState,
     SecretRecord,
     VersionRecord,
 )

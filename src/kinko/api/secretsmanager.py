@@ -9,7 +9,7 @@ from kinko.api.context import Handler, RequestContext
 from kinko.domain.secrets import labels as stages_
 from kinko.domain.secrets import listing
 from kinko.domain.secrets.password import random_password
-from kinko.domain.secrets.policies import grants_public_access, syntax_findings
+from kinko.domain.secrets.policies import findings
 from kinko.domain.secrets.service import SecretView, Written
 from kinko.errors import AwsError, invalid_parameter, validation_error
 from kinko.storage.records import SecretRecord
@@ -337,15 +337,7 @@ async def validate_resource_policy(ctx: RequestContext, p: dict[str, Any]) -> di
     else:
         ctx.authorize("secretsmanager:ValidateResourcePolicy", "*")
     document = p["ResourcePolicy"]
-    findings = syntax_findings(document)
-    errors = [{"CheckName": f.check, "ErrorMessage": f.message} for f in findings]
-    if not findings and grants_public_access(document):
-        errors.append(
-            {
-                "CheckName": "BLOCK_PUBLIC_POLICY",
-                "ErrorMessage": "The policy grants access to every principal.",
-            }
-        )
+    errors = [{"CheckName": f.check, "ErrorMessage": f.message} for f in findings(document)]
     return {"PolicyValidationPassed": not errors, "ValidationErrors": errors}
 
 

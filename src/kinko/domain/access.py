@@ -1,15 +1,27 @@
 """Access decisions: identity policies, resource policies and key policies together.
 
-Until the policy engine lands, the rule is the one the bootstrap admin needs: a
-principal may act on its own account's resources and on no one else's.
+One engine (`kinko.domain.policy`) decides; this module gathers its inputs — the
+caller's identity policies, the resource's own policy, the condition keys — and turns
+a refusal into AWS's AccessDeniedException.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 from kinko.domain.identity import Principal
+from kinko.domain.policy import (
+    Policy,
+    PolicySyntaxError,
+    Request,
+    authorize,
+    denial_reason,
+    parse_policy,
+)
 from kinko.errors import AwsError
+
+IdentityPolicies = Callable[[Principal], list[str]]
 
 
 def access_denied(principal: Principal, action: str, resource: str, reason: str) -> AwsError:
@@ -20,7 +32,23 @@ def access_denied(principal: Principal, action: str, resource: str, reason: str)
     )
 
 
+@lru_cache(maxsize=4096)
+def _parsed(document: str) -> Policy | None:
+    """Documents are validated when stored; one that no longer parses grants nothing."""
+    try:
+        return parse_policy(document)
+    except PolicySyntaxError:
+        return None
+
+
+def _no_identity_policies(principal: Principal) -> list[str]:
+    return []
+
+
 class AccessControl:
+    def __init__(self, identity_policies: IdentityPolicies = _no_identity_policies) -> None:
+        self._identity_policies = identity_policies
+
     def check(
         self,
         principal: Principal,
@@ -32,11 +60,17 @@ class AccessControl:
         context: Mapping[str, str | list[str] | None] | None = None,
         key_policy: bool = False,
     ) -> None:
-        owner = resource_account or principal.account_id
-        if owner != principal.account_id:
-            raise access_denied(
-                principal,
-                action,
-                resource,
-                f"because no resource-based policy allows the {action} action",
-            )
+        """Raise AccessDeniedException unless `principal` may perform `action`."""
+        request = Request(action, resource, principal.arn, principal.account_id, context or {})
+        documents = [] if principal.is_root else self._identity_policies(principal)
+        identity = [p for p in map(_parsed, documents) if p is not None]
+        result = authorize(
+            request,
+            identity,
+            _parsed(resource_policy) if resource_policy else None,
+            resource_account or principal.account_id,
+            principal.is_root,
+            resource_policy_required=key_policy,
+        )
+        if not result.allowed:
+            raise access_denied(principal, action, resource, denial_reason(result, request))

@@ -26,9 +26,9 @@ _ESCAPED = {"*", "?", "$"}
 _ARN_FIELDS_BEFORE_RESOURCE = 5
 
 
-def normalise_context(raw: Mapping[str, str | list[str] | tuple[str, ...] | None]) -> dict[
-    str, str | tuple[str, ...]
-]:
+def normalise_context(
+    raw: Mapping[str, str | list[str] | tuple[str, ...] | None],
+) -> dict[str, str | tuple[str, ...]]:
     """Lower-case the keys (condition keys are case-insensitive) and drop absent values."""
     context: dict[str, str | tuple[str, ...]] = {}
     for key, value in raw.items():
@@ -69,9 +69,9 @@ def pattern_regex(
     `context` None means variables are off (policy Version 2008-10-17 or none, where
     `${...}` is literal text, per the IAM User Guide's Version element page).
     """
-    # ArnLike confines wildcards to one field only when the pattern is ARN-shaped; a bare
-    # "*" still matches every ARN.
-    arn_fields: int | None = 0 if arn and pattern.count(":") >= 5 else None
+    # ArnLike confines wildcards to one field; a bare "*" (no fields at all) still
+    # matches every ARN.
+    arn_fields: int | None = 0 if arn and ":" in pattern else None
     if context is None or "${" not in pattern:
         return _text_regex(pattern, wildcards, arn_fields)[0]
     parts: list[str] = []
@@ -133,6 +133,4 @@ def arn_matches(pattern: str, arn: str, context: Context | None) -> bool:
     """ArnEquals/ArnLike: "each of the six colon-delimited components of the ARN is checked
     separately" (IAM User Guide, "ARN condition operators"), so wildcards in the first five
     fields do not cross ':'; the resource field takes the rest, colons included."""
-    if arn.count(":") < _ARN_FIELDS_BEFORE_RESOURCE and pattern.count(":") >= 5:
-        return False
     return matches(pattern, arn, context, arn=True)

@@ -85,8 +85,10 @@ def client_for(
     return client
 
 
-def start_server(data_dir: Path, *extra: str, env: dict[str, str] | None = None) -> Server:
-    port = free_port()
+def start_server(
+    data_dir: Path, *extra: str, env: dict[str, str] | None = None, port: int | None = None
+) -> Server:
+    port = port or free_port()
     log_path = data_dir.parent / f"{data_dir.name}-{port}.log"
     full_env = {
         **os.environ,

@@ -25,6 +25,7 @@ class AdminCredentials:
     access_key_id: str
     secret_access_key: str
     created: bool  # False when the data directory already had them
+    deleted: bool = False  # the root deleted this key through IAM (DeleteAccessKey)
 
 
 def _new_account_id() -> str:
@@ -51,7 +52,9 @@ def ensure_admin(kinko: Kinko) -> AdminCredentials:
         existing = tx.setting("admin_access_key_id")
         if existing is not None:
             key = tx.access_key(existing)
-            assert key is not None
+            if key is None:
+                account = tx.account_ids()[0]
+                return AdminCredentials(account, existing, "", created=False, deleted=True)
             plain = kinko.root_key.unwrap(key.secret_wrapped, key.access_key_id).decode()
             return AdminCredentials(key.account_id, key.access_key_id, plain, created=False)
         now = time.time()
@@ -70,7 +73,10 @@ def ensure_admin(kinko: Kinko) -> AdminCredentials:
         return AdminCredentials(account_id, access_key_id, secret, created=True)
 
     admin = kinko.global_store.write_now(bootstrap)
-    write_credentials_file(kinko.data_dir / "credentials", admin)
+    if admin.deleted:
+        (kinko.data_dir / "credentials").unlink(missing_ok=True)
+    else:
+        write_credentials_file(kinko.data_dir / "credentials", admin)
     return admin
 
 

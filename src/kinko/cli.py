@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 from pathlib import Path
 
 import click
 import uvicorn
 
 from kinko.bootstrap import PROFILE, ensure_admin
+from kinko.regions import partition_of
 from kinko.runtime import Kinko
 from kinko.settings import DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, Settings
 
@@ -36,23 +39,78 @@ def main() -> None:
     type=float,
     help="Seconds between sweeps that remove secrets whose recovery window ended.",
 )
+@click.option(
+    "--regions",
+    default="",
+    help="Comma-separated regions this node serves (default: every region).",
+)
+@click.option(
+    "--peer",
+    "peers",
+    multiple=True,
+    metavar="REGION=URL",
+    help="The node serving REGION (repeatable), e.g. eu-west-3=https://kinko-eu:5465.",
+)
+@click.option(
+    "--cluster-secret",
+    envvar="KINKO_CLUSTER_SECRET",
+    default=None,
+    help="Secret shared by the nodes of a cluster; signs replication between them.",
+)
+@click.option(
+    "--peer-ca-file",
+    default=None,
+    type=click.Path(dir_okay=False, exists=True),
+    help="CA bundle to verify peers' HTTPS certificates (default: the system's).",
+)
+@click.option(
+    "--tls-cert",
+    default=None,
+    type=click.Path(dir_okay=False, exists=True),
+    help="Serve HTTPS with this certificate (PEM).",
+)
+@click.option(
+    "--tls-key",
+    default=None,
+    type=click.Path(dir_okay=False, exists=True),
+    help="The private key of --tls-cert (PEM).",
+)
 @click.option("--log-level", default="info", show_default=True)
 def serve(
-    host: str, port: int, data_dir: Path, workers: int, purge_interval: float, log_level: str
+    host: str,
+    port: int,
+    data_dir: Path,
+    workers: int,
+    purge_interval: float,
+    regions: str,
+    peers: tuple[str, ...],
+    cluster_secret: str | None,
+    peer_ca_file: str | None,
+    tls_cert: str | None,
+    tls_key: str | None,
+    log_level: str,
 ) -> None:
     """Start the server."""
     logging.basicConfig(
         level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     settings = Settings(
-        data_dir=data_dir, host=host, port=port, workers=workers, purge_interval=purge_interval
+        data_dir=data_dir,
+        host=host,
+        port=port,
+        workers=workers,
+        purge_interval=purge_interval,
+        regions=_regions(regions),
+        peers=_peers(peers),
+        cluster_secret=cluster_secret,
+        peer_ca_file=peer_ca_file,
     )
     kinko = Kinko(data_dir)
     try:
         admin = ensure_admin(kinko)
     finally:
         kinko.close()
-    endpoint = f"http://{host}:{port}"
+    endpoint = f"{'https' if tls_cert else 'http'}://{host}:{port}"
     credentials = (data_dir / "credentials").resolve()
     click.echo(f"Kinko listening on {endpoint}")
     click.echo(
@@ -62,7 +120,15 @@ def serve(
         f"Try: AWS_SHARED_CREDENTIALS_FILE={credentials} AWS_PROFILE={PROFILE} "
         f"aws --endpoint-url {endpoint} --region us-east-1 secretsmanager list-secrets"
     )
+    if settings.regions:
+        click.echo(f"Serving regions: {', '.join(settings.regions)}")
     settings.export()
+    if workers > 1:
+        # Workers are fresh processes: they pick this up when they import the metrics.
+        metrics_dir = data_dir.resolve() / "metrics"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     uvicorn.run(
         "kinko.app:create_app",
         factory=True,
@@ -72,4 +138,24 @@ def serve(
         log_level=log_level,
         access_log=False,
         timeout_graceful_shutdown=30,
+        ssl_certfile=tls_cert,
+        ssl_keyfile=tls_key,
     )
+
+
+def _regions(text: str) -> tuple[str, ...]:
+    chosen = tuple(r.strip() for r in text.split(",") if r.strip())
+    unknown = [r for r in chosen if partition_of(r) is None]
+    if unknown:
+        raise click.BadParameter(f"unknown region(s): {', '.join(unknown)}", param_hint="--regions")
+    return chosen
+
+
+def _peers(items: tuple[str, ...]) -> dict[str, str]:
+    peers = {}
+    for item in items:
+        region, sep, url = item.partition("=")
+        if not sep or partition_of(region) is None or not url.startswith(("http://", "https://")):
+            raise click.BadParameter(f"expected REGION=URL, got {item!r}", param_hint="--peer")
+        peers[region] = url
+    return peers

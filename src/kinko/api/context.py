@@ -34,7 +34,7 @@ class RequestContext:
     ) -> None:
         """Raise AccessDeniedException unless the policies in force allow the call."""
         facts: dict[str, str | list[str] | None] = {
-            "aws:PrincipalArn": self.principal.arn,
+            "aws:PrincipalArn": self.principal.role_arn or self.principal.arn,
             "aws:PrincipalAccount": self.principal.account_id,
             "aws:RequestedRegion": self.region,
             "aws:SecureTransport": "true" if self.secure_transport else "false",

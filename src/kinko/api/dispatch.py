@@ -4,22 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from kinko.api import account, secretsmanager
+from kinko.api import account, iam, kms, secretsmanager, sts
 from kinko.api.context import Handler, RequestContext
 from kinko.domain.identity import Principal
 from kinko.domain.regions import is_opt_in
+from kinko.errors import AwsError
 from kinko.protocol.awsjson import Call, JsonService
+from kinko.protocol.query import QueryService
 from kinko.runtime import Kinko
 
 # REST-JSON services, by botocore model name.
 REST_SERVICES = ["account"]
 
 # AWS JSON 1.1 services: X-Amz-Target prefix, botocore model name, signing name.
-JSON_SERVICES = [JsonService("secretsmanager", "secretsmanager", "secretsmanager")]
+JSON_SERVICES = [
+    JsonService("secretsmanager", "secretsmanager", "secretsmanager"),
+    JsonService("TrentService", "kms", "kms"),
+]
+
+# AWS Query services: botocore model name, signing name.
+QUERY_SERVICES = [QueryService("iam", "iam"), QueryService("sts", "sts")]
+
+# Served per region: a node answers them only for the regions it hosts.
+REGIONAL_SERVICES = frozenset({"secretsmanager", "kms"})
 
 HANDLERS: dict[str, dict[str, Handler]] = {
     "secretsmanager": secretsmanager.OPERATIONS,
+    "kms": kms.OPERATIONS,
     "account": account.OPERATIONS,
+    "iam": iam.OPERATIONS,
+    "sts": sts.OPERATIONS,
 }
 
 
@@ -30,7 +44,7 @@ class KinkoBackend:
     def credential(
         self, access_key_id: str, partition: str, session_token: str | None
     ) -> tuple[str, Any] | None:
-        found = self._kinko.authenticator.credential(access_key_id, partition)
+        found = self._kinko.authenticator.credential(access_key_id, partition, session_token)
         return (found.secret_access_key, found.principal) if found else None
 
     def region_enabled(self, identity: Any, region: str) -> bool:
@@ -45,6 +59,12 @@ class KinkoBackend:
 
     async def call(self, call: Call) -> dict[str, Any]:
         handler = HANDLERS[call.service][call.operation]
+        if call.service in REGIONAL_SERVICES and not self._kinko.hosts(call.region):
+            raise AwsError(
+                "InvalidRequestException",
+                f"This Kinko node does not serve region {call.region}, and no peer serving it "
+                "is configured (see --regions and --peer).",
+            )
         principal: Principal = call.identity
         context = RequestContext(
             principal=principal,

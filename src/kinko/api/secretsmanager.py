@@ -6,6 +6,9 @@ import base64
 from typing import Any
 
 from kinko.api.context import Handler, RequestContext
+from kinko.domain.replication.operations import parse_requests
+from kinko.domain.replication.payload import replica_arn
+from kinko.domain.replication.primary import check_regions
 from kinko.domain.secrets import labels as stages_
 from kinko.domain.secrets import listing
 from kinko.domain.secrets.password import random_password
@@ -89,12 +92,12 @@ def _wire_value(value: str | bytes) -> dict[str, str]:
 
 async def create_secret(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
     svc = ctx.services.secrets
-    if "AddReplicaRegions" in p:
-        if not p["AddReplicaRegions"]:
-            raise invalid_parameter("AddReplicaRegions must contain at least one region.")
-        raise AwsError(
-            "InvalidRequestException", "Replication to other regions is not enabled on this server."
-        )
+    replicas = parse_requests(p["AddReplicaRegions"]) if "AddReplicaRegions" in p else None
+    force = p.get("ForceOverwriteReplicaSecret", False)
+    if replicas is not None:
+        check_regions(ctx.region, replicas)
+        facts = {"secretsmanager:AddReplicaRegions": [r.region for r in replicas]}
+        ctx.authorize("secretsmanager:ReplicateSecretToRegions", "*", context=facts)
     result = await svc.create(
         ctx,
         name=p["Name"],
@@ -104,7 +107,11 @@ async def create_secret(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any
         kms_key_id=p.get("KmsKeyId"),
         tags=_tags(p.get("Tags", [])),
     )
-    return _written(result)
+    out = _written(result)
+    if replicas is not None:
+        ops = ctx.services.replication
+        out["ReplicationStatus"] = await ops.create_replicated(ctx, result, replicas, force)
+    return out
 
 
 async def put_secret_value(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
@@ -192,7 +199,24 @@ async def batch_get_secret_value(ctx: RequestContext, p: dict[str, Any]) -> dict
 async def describe_secret(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
     svc = ctx.services.secrets
     view: SecretView = svc.describe(ctx, p["SecretId"])
-    return secret_entry(view.secret, view.stages, "VersionIdsToStages")
+    entry = secret_entry(view.secret, view.stages, "VersionIdsToStages")
+    statuses = ctx.services.replication.statuses(view.secret)
+    if statuses is not None:
+        entry["ReplicationStatus"] = [_live_access(ctx, view.secret, s) for s in statuses]
+    return entry
+
+
+def _live_access(
+    ctx: RequestContext, secret: SecretRecord, status: dict[str, Any]
+) -> dict[str, Any]:
+    """A replica's LastAccessedDate, read where it lives when that region is local."""
+    region = status["Region"]
+    if not ctx.kinko.hosts(region):
+        return status
+    replica = ctx.kinko.region(region).store.reader().secret_by_arn(replica_arn(secret.arn, region))
+    if replica is not None and replica.is_replica and replica.last_accessed_date is not None:
+        return {**status, "LastAccessedDate": replica.last_accessed_date}
+    return status
 
 
 async def list_secrets(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
@@ -222,7 +246,7 @@ async def list_secret_version_ids(ctx: RequestContext, p: dict[str, Any]) -> dic
                 "VersionStages": labels or None,
                 "LastAccessedDate": version.last_accessed_date,
                 "CreatedDate": version.created_date,
-                "KmsKeyIds": [svc.key_arn(version.kms_key_id)],
+                "KmsKeyIds": [svc.key_arn(version.kms_key_id, secret.account_id)],
             }
         )
         for version, labels in chunk
@@ -341,6 +365,28 @@ async def validate_resource_policy(ctx: RequestContext, p: dict[str, Any]) -> di
     return {"PolicyValidationPassed": not errors, "ValidationErrors": errors}
 
 
+async def replicate_secret_to_regions(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    secret, statuses = await ctx.services.replication.replicate(
+        ctx,
+        p["SecretId"],
+        parse_requests(p["AddReplicaRegions"]),
+        p.get("ForceOverwriteReplicaSecret", False),
+    )
+    return {"ARN": secret.arn, "ReplicationStatus": statuses}
+
+
+async def remove_regions_from_replication(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    secret, statuses = await ctx.services.replication.remove(
+        ctx, p["SecretId"], p["RemoveReplicaRegions"]
+    )
+    return {"ARN": secret.arn, "ReplicationStatus": statuses}
+
+
+async def stop_replication_to_replica(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any]:
+    secret = await ctx.services.replication.stop(ctx, p["SecretId"])
+    return {"ARN": secret.arn}
+
+
 OPERATIONS: dict[str, Handler] = {
     "CreateSecret": create_secret,
     "GetSecretValue": get_secret_value,
@@ -361,4 +407,7 @@ OPERATIONS: dict[str, Handler] = {
     "DeleteResourcePolicy": delete_resource_policy,
     "ListResourcePolicies": list_resource_policies,
     "ValidateResourcePolicy": validate_resource_policy,
+    "ReplicateSecretToRegions": replicate_secret_to_regions,
+    "RemoveRegionsFromReplication": remove_regions_from_replication,
+    "StopReplicationToReplica": stop_replication_to_replica,
 }

@@ -74,3 +74,43 @@ class AccessControl:
         )
         if not result.allowed:
             raise access_denied(principal, action, resource, denial_reason(result, request))
+
+
+class ActingCaller:
+    """A Caller for work done later on someone's behalf (replication, rotation): the
+    principal whose call started it, checked by the same rules as if it called now."""
+
+    def __init__(self, principal: Principal, access: AccessControl, region: str) -> None:
+        self._principal = principal
+        self._access = access
+        self._region = region
+
+    @property
+    def principal(self) -> Principal:
+        return self._principal
+
+    def authorize(
+        self,
+        action: str,
+        resource: str,
+        *,
+        resource_account: str | None = None,
+        resource_policy: str | None = None,
+        context: Mapping[str, str | list[str] | None] | None = None,
+        key_policy: bool = False,
+    ) -> None:
+        facts: dict[str, str | list[str] | None] = {
+            "aws:PrincipalArn": self._principal.role_arn or self._principal.arn,
+            "aws:PrincipalAccount": self._principal.account_id,
+            "aws:RequestedRegion": self._region,
+        }
+        facts.update(context or {})
+        self._access.check(
+            self._principal,
+            action,
+            resource,
+            resource_account=resource_account,
+            resource_policy=resource_policy,
+            context=facts,
+            key_policy=key_policy,
+        )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from botocore.model import Shape
 
 from kinko.errors import serialization_error, validation_error
+from kinko.protocol.javaregex import compile_java
 
 Check = Callable[[Any, str, list[str]], Any]
 
@@ -164,7 +164,7 @@ def _string(shape: Shape) -> Check:
     sensitive = bool(shape.metadata.get("sensitive"))
     enum = shape.enum
     pattern_text = shape.metadata.get("pattern")
-    pattern = re.compile(pattern_text) if pattern_text else None
+    pattern = compile_java(pattern_text) if pattern_text else None
 
     def check(value: Any, path: str, errors: list[str]) -> Any:
         if not isinstance(value, str):
@@ -180,7 +180,7 @@ def _string(shape: Shape) -> Check:
                 sensitive,
                 "Member must satisfy enum value set: [" + ", ".join(enum) + "]",
             )
-        if pattern is not None and pattern.search(value) is None:
+        if pattern is not None and pattern.fullmatch(value) is None:
             _fail(
                 errors,
                 value,

@@ -10,7 +10,13 @@ from typing import Any
 import pytest
 
 from kinko.storage.interface import RegionStore, RegionTx
-from kinko.storage.records import KmsKeyRecord, SecretRecord, VersionRecord
+from kinko.storage.records import (
+    KmsAliasRecord,
+    KmsKeyRecord,
+    KmsMaterialRecord,
+    SecretRecord,
+    VersionRecord,
+)
 from kinko.storage.sqlite.region import SqliteRegionStore
 
 IMPLEMENTATIONS: dict[str, Callable[[Path], RegionStore]] = {
@@ -97,14 +103,173 @@ def test_failed_write_changes_nothing(store: RegionStore) -> None:
     assert store.reader().secret_by_name("111122223333", "half") is None
 
 
+def _kms_key(key_id: str = "k1", account: str = "111122223333", **kw: Any) -> KmsKeyRecord:
+    fields: dict[str, Any] = {"key_state": "Enabled", "created_date": 1.0, **kw}
+    return KmsKeyRecord(key_id, account, f"arn:{key_id}", "CUSTOMER", material=b"m1", **fields)
+
+
 def test_kms_keys_and_aliases(store: RegionStore) -> None:
     key = KmsKeyRecord("k1", "111122223333", "arn:k1", "AWS", "Enabled", b"m", 1.0)
+    alias = KmsAliasRecord("111122223333", "alias/aws/secretsmanager", "k1", 2.0, 3.0)
 
     def add(tx: RegionTx) -> None:
         tx.insert_kms_key(key)
-        tx.set_kms_alias("111122223333", "alias/aws/secretsmanager", "k1")
+        tx.insert_kms_alias(alias)
 
     write(store, add)
     assert store.reader().kms_key("k1") == key
     assert store.reader().kms_alias("111122223333", "alias/aws/secretsmanager") == "k1"
     assert store.reader().kms_alias("999999999999", "alias/aws/secretsmanager") is None
+    assert store.reader().kms_alias_record("111122223333", alias.alias_name) == alias
+    assert store.reader().kms_alias_record("999999999999", alias.alias_name) is None
+
+
+def test_kms_key_round_trip_carries_its_current_material(store: RegionStore) -> None:
+    key = _kms_key(
+        description="d",
+        policy='{"Statement": []}',
+        tags=[{"TagKey": "team", "TagValue": "a"}],
+        material_id="id1",
+        rotation_enabled=True,
+        rotation_period_days=90,
+        next_rotation_date=50.0,
+    )
+    write(store, lambda tx: tx.insert_kms_key(key))
+    assert store.reader().kms_key("k1") == key
+    [first] = store.reader().kms_materials("k1")
+    assert (first.version, first.material, first.material_id, first.rotation_type) == (
+        1,
+        b"m1",
+        "id1",
+        None,
+    )
+    assert store.reader().kms_key("missing") is None
+
+    rotated = KmsMaterialRecord("k1", 2, b"m2", "id2", 9.0, "ON_DEMAND")
+
+    def rotate(tx: RegionTx) -> None:
+        tx.insert_kms_material(rotated)
+        key.material_version, key.material, key.material_id = 2, b"m2", "id2"
+        key.key_state = "Disabled"
+        key.tags = []
+        tx.update_kms_key(key)
+
+    write(store, rotate)
+    assert store.reader().kms_key("k1") == key  # the current material is version 2 now
+    assert [m.version for m in store.reader().kms_materials("k1")] == [1, 2]
+    assert store.reader().kms_material("k1", 2) == rotated
+    old = store.reader().kms_material("k1", 1)
+    assert old is not None and old.material == b"m1"
+    assert store.reader().kms_material("k1", 3) is None
+
+
+def test_kms_keys_by_account_due_for_deletion_and_rotation(store: RegionStore) -> None:
+    keys = [
+        _kms_key("a"),
+        _kms_key("b", key_state="PendingDeletion", deletion_date=10.0),
+        _kms_key("c", key_state="PendingDeletion", deletion_date=30.0),
+        _kms_key("d", rotation_enabled=True, rotation_period_days=90, next_rotation_date=10.0),
+        _kms_key("e", rotation_enabled=True, rotation_period_days=90, next_rotation_date=30.0),
+        _kms_key("f", key_state="Disabled", rotation_enabled=True, next_rotation_date=10.0),
+        _kms_key("g", account="999999999999"),
+    ]
+
+    def add(tx: RegionTx) -> None:
+        for key in keys:
+            tx.insert_kms_key(key)
+
+    write(store, add)
+    reader = store.reader()
+    assert [k.key_id for k in reader.kms_keys("111122223333")] == list("abcdef")
+    assert [k.key_id for k in reader.kms_keys("999999999999")] == ["g"]
+    assert [k.key_id for k in reader.kms_keys_to_delete(20.0)] == ["b"]
+    assert {k.key_id for k in reader.kms_keys_to_delete(30.0)} == {"b", "c"}
+    # disabled keys do not rotate
+    assert [k.key_id for k in reader.kms_keys_to_rotate(20.0)] == ["d"]
+
+
+def test_kms_aliases_listed_updated_and_deleted(store: RegionStore) -> None:
+    def add(tx: RegionTx) -> None:
+        tx.insert_kms_key(_kms_key("k1"))
+        tx.insert_kms_key(_kms_key("k2"))
+        tx.insert_kms_alias(KmsAliasRecord("111122223333", "alias/b", "k1", 1.0, 1.0))
+        tx.insert_kms_alias(KmsAliasRecord("111122223333", "alias/a", "k1", 2.0, 2.0))
+        tx.insert_kms_alias(KmsAliasRecord("999999999999", "alias/a", "k2", 3.0, 3.0))
+
+    write(store, add)
+    listed = store.reader().kms_aliases("111122223333")
+    assert [(a.alias_name, a.key_id) for a in listed] == [("alias/a", "k1"), ("alias/b", "k1")]
+    moved = KmsAliasRecord("111122223333", "alias/a", "k2", 2.0, 5.0)
+    write(store, lambda tx: tx.update_kms_alias(moved))
+    assert store.reader().kms_alias_record("111122223333", "alias/a") == moved
+    write(store, lambda tx: tx.delete_kms_alias("111122223333", "alias/b"))
+    assert [a.alias_name for a in store.reader().kms_aliases("111122223333")] == ["alias/a"]
+    assert store.reader().kms_alias("999999999999", "alias/a") == "k2"  # other account intact
+
+
+def test_deleting_a_kms_key_removes_its_material_and_aliases(store: RegionStore) -> None:
+    def add(tx: RegionTx) -> None:
+        tx.insert_kms_key(_kms_key("k1"))
+        tx.insert_kms_key(_kms_key("k2"))
+        tx.insert_kms_material(KmsMaterialRecord("k1", 2, b"m2", "id2", 2.0, "AUTOMATIC"))
+        tx.insert_kms_alias(KmsAliasRecord("111122223333", "alias/one", "k1", 1.0, 1.0))
+        tx.insert_kms_alias(KmsAliasRecord("111122223333", "alias/two", "k2", 1.0, 1.0))
+
+    write(store, add)
+    write(store, lambda tx: tx.delete_kms_key("k1"))
+    reader = store.reader()
+    assert reader.kms_key("k1") is None and reader.kms_materials("k1") == []
+    assert reader.kms_alias("111122223333", "alias/one") is None
+    assert reader.kms_alias("111122223333", "alias/two") == "k2"
+    assert reader.kms_key("k2") is not None and len(reader.kms_materials("k2")) == 1
+
+
+def test_failed_kms_write_changes_nothing(store: RegionStore) -> None:
+    def half_done(tx: RegionTx) -> None:
+        tx.insert_kms_key(_kms_key("k1"))
+        tx.insert_kms_alias(KmsAliasRecord("111122223333", "alias/one", "k1", 1.0, 1.0))
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        write(store, half_done)
+    assert store.reader().kms_key("k1") is None
+    assert store.reader().kms_materials("k1") == []
+    assert store.reader().kms_aliases("111122223333") == []
+
+
+def test_replicas_and_outbox(store: RegionStore) -> None:
+    from kinko.storage.records import ReplicaRecord
+
+    secret = _secret("replicated")
+    secret.replica_of, secret.replica_seq = "eu-west-3", 7
+    pk = write(store, lambda tx: tx.insert_secret(secret))
+    stored = store.reader().secret_by_arn(secret.arn)
+    assert stored is not None and (stored.replica_of, stored.replica_seq) == ("eu-west-3", 7)
+    second = ReplicaRecord(pk, "us-west-2", 2, "InProgress", "{}")
+    first = ReplicaRecord(pk, "eu-west-1", 1, "InProgress", "{}", kms_key_id="alias/k")
+
+    def add(tx: RegionTx) -> list[int]:
+        tx.save_replica(second)
+        tx.save_replica(first)
+        return [
+            tx.enqueue(secret.arn, region, "sync", 10.0) for region in ("eu-west-1", "us-west-2")
+        ]
+
+    seqs = write(store, add)
+    assert seqs[0] < seqs[1]
+    assert [r.region for r in store.reader().replicas(pk)] == ["eu-west-1", "us-west-2"]
+    first.status, first.status_message = "InSync", "Replication succeeded"
+    write(store, lambda tx: tx.save_replica(first))
+    assert store.reader().replicas(pk)[0].status == "InSync"
+    due = store.reader().outbox_due(100.0, 10)
+    assert [(o.seq, o.region, o.kind) for o in due] == [
+        (seqs[0], "eu-west-1", "sync"),
+        (seqs[1], "us-west-2", "sync"),
+    ]
+    write(store, lambda tx: tx.outbox_retry(secret.arn, "us-west-2", 50.0))
+    assert [o.region for o in store.reader().outbox_due(20.0, 10)] == ["eu-west-1"]
+    assert store.reader().outbox_pending(secret.arn, "us-west-2")
+    write(store, lambda tx: tx.outbox_done(secret.arn, "us-west-2", seqs[1]))
+    assert not store.reader().outbox_pending(secret.arn, "us-west-2")
+    write(store, lambda tx: tx.delete_replica(pk, "eu-west-1"))
+    assert [r.region for r in store.reader().replicas(pk)] == ["us-west-2"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 
 from kinko.domain.crypto import IntegrityError, seal, unseal
 from kinko.domain.identity import Caller
-from kinko.domain.keys import KeyService, KeyUnavailable
+from kinko.domain.kms import KeyService, KmsError
+from kinko.domain.kms.errors import ciphertext_key_unavailable
 from kinko.domain.secrets.names import parse_secret_id
 from kinko.errors import AwsError, invalid_request, not_found
 from kinko.storage.interface import RegionTx
@@ -89,36 +91,75 @@ def value_context(secret: SecretRecord, version_id: str) -> bytes:
     return f"{secret.arn}|{version_id}".encode()
 
 
+def data_key_context(secret: SecretRecord, version_id: str) -> dict[str, str]:
+    """The KMS encryption context of a version's data key, as AWS's Secrets Manager uses."""
+    return {"SecretARN": secret.arn, "SecretVersionId": version_id}
+
+
+def kms_failure(code: str, verb: str, exc: KmsError) -> AwsError:
+    """KMS's refusal as Secrets Manager reports it: the KMS error inside its own."""
+    return AwsError(
+        code,
+        f"Secrets Manager can't {verb} the secret value: {exc.message} (Service: AWSKMS; "
+        f"Status Code: 400; Error Code: {exc.code}; Request ID: {uuid.uuid4()}; Proxy: null)",
+    )
+
+
+def encryption_failure(exc: KmsError) -> AwsError:
+    return kms_failure("EncryptionFailure", "encrypt", exc)
+
+
+def decryption_failure(exc: KmsError) -> AwsError:
+    if exc.code == "InvalidCiphertextException":
+        return AwsError(
+            "DecryptionFailure",
+            "Secrets Manager can't decrypt the protected secret text using the provided KMS key.",
+        )
+    return kms_failure("DecryptionFailure", "decrypt", exc)
+
+
 def seal_value(
     keys: KeyService, key: KmsKeyRecord, secret: SecretRecord, version: VersionRecord, value: Value
 ) -> None:
-    context = value_context(secret, version.version_id)
     try:
-        data_key = keys.generate_data_key(key, context)
-    except KeyUnavailable as exc:
-        raise AwsError(
-            "EncryptionFailure", f"Secrets Manager can't encrypt the secret: {exc}"
-        ) from None
+        data_key = keys.generate_data_key(key, data_key_context(secret, version.version_id))
+    except KmsError as exc:
+        raise encryption_failure(exc) from None
     plaintext = value if isinstance(value, bytes) else value.encode()
     version.kms_key_id = data_key.key_id
     version.wrapped_key = data_key.wrapped
-    version.ciphertext = seal(data_key.plaintext, plaintext, context)
+    version.ciphertext = seal(
+        data_key.plaintext, plaintext, value_context(secret, version.version_id)
+    )
     version.is_binary = isinstance(value, bytes)
 
 
 def open_value(
-    tx: RegionTx, keys: KeyService, secret: SecretRecord, version: VersionRecord
+    tx: RegionTx,
+    keys: KeyService,
+    secret: SecretRecord,
+    version: VersionRecord,
+    key: KmsKeyRecord | None = None,
 ) -> Value:
+    """The version's value; `key` saves a lookup when the caller already has it."""
     assert version.ciphertext is not None and version.wrapped_key is not None
     assert version.kms_key_id is not None
     context = value_context(secret, version.version_id)
+    if key is None or key.key_id != version.kms_key_id:
+        key = tx.kms_key(version.kms_key_id)
     try:
-        data_key = keys.decrypt_data_key(tx, version.kms_key_id, version.wrapped_key, context)
+        if key is None:
+            raise ciphertext_key_unavailable()
+        data_key = keys.decrypt_data_key(
+            tx,
+            key,
+            version.wrapped_key,
+            data_key_context(secret, version.version_id),
+            legacy_context=context,
+        )
         plaintext = unseal(data_key, version.ciphertext, context)
-    except KeyUnavailable as exc:
-        raise AwsError(
-            "DecryptionFailure", f"Secrets Manager can't decrypt the secret: {exc}"
-        ) from None
+    except KmsError as exc:
+        raise decryption_failure(exc) from None
     except IntegrityError:
         raise AwsError(
             "DecryptionFailure",

@@ -10,10 +10,12 @@ import time
 from dataclasses import dataclass, field
 
 from kinko.domain.identity import Caller
-from kinko.domain.keys import KeyService
+from kinko.domain.kms import KeyService, KmsError, require_enabled
+from kinko.domain.replication.primary import enqueue_all, refuse_replica, undeletable
 from kinko.domain.secrets import labels as stages_
 from kinko.domain.secrets.lookup import (
     Value,
+    encryption_failure,
     open_value,
     require_live,
     resolve,
@@ -118,7 +120,7 @@ class SecretsService:
             raise invalid_request(
                 "You provided a VersionStage that is not associated to the provided VersionId."
             )
-        value = open_value(tx, self.keys, secret, version)
+        value = self.read_version(tx, secret, version, caller)
         await self._record_access(secret, version)
         return SecretValue(secret, version, labels, value)
 
@@ -156,40 +158,109 @@ class SecretsService:
     def stages_of(self, secret: SecretRecord) -> dict[str, str]:
         return self.store.reader().stages(secret.pk or 0)
 
-    def key_arn(self, key_id: str | None) -> str | None:
+    def key_arn(self, key_id: str | None, account_id: str | None = None) -> str | None:
         """ListSecretVersionIds' KmsKeyIds entry for a version's key."""
         if key_id is None:
             return None
         key = self.store.reader().kms_key(key_id)
+        if key is None and account_id is not None:
+            return self.keys.key_arn(account_id, key_id)  # a customer key since destroyed
         if key is None or key.key_manager == "AWS":
             return "DefaultEncryptionKey"
         return key.arn
 
     # --- writes ----------------------------------------------------------------
 
+    @staticmethod
+    def _writable(secret: SecretRecord) -> None:
+        """Writes need a live secret in its primary region."""
+        require_live(secret)
+        refuse_replica(secret)
+
+    @staticmethod
+    def _save(tx: RegionTx, secret: SecretRecord) -> None:
+        """Store a changed secret and, in the same transaction, queue it for its replicas."""
+        tx.update_secret(secret)
+        enqueue_all(tx, secret)
+
+    def key_for(
+        self, tx: RegionTx, secret: SecretRecord, caller: Caller, encrypt: bool
+    ) -> KmsKeyRecord:
+        """The key that protects `secret` here, once the caller may use it through us."""
+        key = self._key_for(tx, secret)
+        self._authorize_key(caller, key, "kms:GenerateDataKey" if encrypt else "kms:Decrypt")
+        return key
+
+    def read_version(
+        self, tx: RegionTx, secret: SecretRecord, version: VersionRecord, caller: Caller
+    ) -> Value:
+        """A version's plaintext, for a caller allowed to decrypt it through us."""
+        key = tx.kms_key(version.kms_key_id or "")
+        if key is not None:
+            self._authorize_key(caller, key, "kms:Decrypt")
+        return open_value(tx, self.keys, secret, version, key)
+
+    def _authorize_key(self, caller: Caller, key: KmsKeyRecord, action: str) -> None:
+        """Secrets Manager uses a KMS key on the caller's behalf: the key policy decides.
+
+        The AWS managed key's fixed policy lets every principal of its account use it
+        through Secrets Manager and no one else, so it is decided here without evaluation.
+        """
+        if key.key_manager == "AWS":
+            if caller.principal.account_id != key.account_id:
+                raise invalid_request(
+                    "You can't access a secret from a different AWS account if you encrypt "
+                    "the secret with the default KMS service key."
+                )
+            return
+        try:
+            caller.authorize(
+                action,
+                key.arn,
+                resource_account=key.account_id,
+                resource_policy=self.keys.policy_of(key),
+                key_policy=True,
+                context={
+                    "kms:ViaService": f"secretsmanager.{self.region}.amazonaws.com",
+                    "kms:CallerAccount": caller.principal.account_id,
+                },
+            )
+        except AwsError as exc:
+            if exc.code != "AccessDeniedException":
+                raise
+            raise AwsError("AccessDeniedException", "Access to KMS is not allowed") from None
+
     def _key_for(self, tx: RegionTx, secret: SecretRecord) -> KmsKeyRecord:
         if secret.kms_key_id is None:
             return self.keys.ensure_managed_key(tx, secret.account_id)
-        key = self.keys.find(tx, secret.account_id, secret.kms_key_id)
-        if key is None:
-            raise AwsError(
-                "EncryptionFailure",
-                f"Secrets Manager can't encrypt the secret: the KMS key {secret.kms_key_id} "
-                "doesn't exist.",
-            )
-        return key
+        try:
+            return self.keys.resolve(tx, secret.account_id, secret.kms_key_id)
+        except KmsError as exc:
+            raise encryption_failure(exc) from None
 
-    def _normalize_key(self, tx: RegionTx, account_id: str, ref: str | None) -> str | None:
-        """The key reference to keep: None stands for aws/secretsmanager."""
-        if not ref:
+    def _normalize_key(
+        self, tx: RegionTx, account_id: str, ref: str | None, caller: Caller
+    ) -> str | None:
+        """The key reference to keep (as given), once the key may protect the secret:
+        None stands for aws/secretsmanager."""
+        if not ref or self.keys.names_managed_key(account_id, ref):
             return None
-        key = self.keys.find(tx, account_id, ref)
-        if key is None:
-            raise AwsError(
-                "EncryptionFailure",
-                f"Secrets Manager can't encrypt the secret: the KMS key {ref} doesn't exist.",
-            )
-        return None if key.key_manager == "AWS" else ref
+        try:
+            key = self.keys.resolve(tx, account_id, ref)
+        except KmsError as exc:
+            raise invalid_parameter(
+                f"The operation failed because of an invalid KMS key: {exc.message}"
+            ) from None
+        if key.key_manager == "AWS":
+            return None
+        # Like AWS, validate the caller's use of the new key before keeping it.
+        self._authorize_key(caller, key, "kms:GenerateDataKey")
+        self._authorize_key(caller, key, "kms:Decrypt")
+        try:
+            require_enabled(key)
+        except KmsError as exc:
+            raise encryption_failure(exc) from None
+        return ref
 
     def _add_version(
         self,
@@ -199,13 +270,14 @@ class SecretsService:
         value: Value,
         labels: list[str],
         now: float,
+        caller: Caller,
     ) -> list[str]:
         """Store `value` as version `token` carrying `labels`; returns its labels."""
         assert secret.pk is not None
         existing = tx.version(secret.pk, token)
         stages = tx.stages(secret.pk)
         if existing is not None and existing.ciphertext is not None:
-            if open_value(tx, self.keys, secret, existing) != value:
+            if self.read_version(tx, secret, existing, caller) != value:
                 raise _token_in_use(token, secret.arn)
             return stages_.labels_of(stages, token)  # an idempotent retry
         new_stages = stages_.attach(stages, token, labels)
@@ -215,7 +287,9 @@ class SecretsService:
                 f"A secret can have at most {stages_.MAX_LABELS} staging labels.",
             )
         version = existing or VersionRecord(secret_pk=secret.pk, version_id=token, created_date=now)
-        seal_value(self.keys, self._key_for(tx, secret), secret, version, value)
+        seal_value(
+            self.keys, self.key_for(tx, secret, caller, encrypt=True), secret, version, value
+        )
         if existing is None:
             tx.insert_version(version)
         else:
@@ -266,7 +340,7 @@ class SecretsService:
                 caller.authorize("secretsmanager:TagResource", arn, context=facts)
             existing = tx.secret_by_name(account, name)
             if existing is not None:
-                return self._create_again(tx, existing, token, value)
+                return self._create_again(tx, existing, token, value, caller)
             secret = SecretRecord(
                 account_id=account,
                 name=name,
@@ -274,19 +348,24 @@ class SecretsService:
                 created_date=now,
                 last_changed_date=now,
                 description=description,
-                kms_key_id=self._normalize_key(tx, caller.principal.account_id, kms_key_id),
+                kms_key_id=self._normalize_key(tx, account, kms_key_id, caller),
                 tags=list(tags),
             )
             tx.insert_secret(secret)
             if value is None or token is None:
                 return Written(secret)
-            labels = self._add_version(tx, secret, token, value, [stages_.CURRENT], now)
+            labels = self._add_version(tx, secret, token, value, [stages_.CURRENT], now, caller)
             return Written(secret, token, labels)
 
         return await self.store.write(create)
 
     def _create_again(
-        self, tx: RegionTx, existing: SecretRecord, token: str | None, value: Value | None
+        self,
+        tx: RegionTx,
+        existing: SecretRecord,
+        token: str | None,
+        value: Value | None,
+        caller: Caller,
     ) -> Written:
         """CreateSecret of a name that exists: an idempotent retry, or a refusal."""
         if existing.deleted_date is not None:
@@ -300,7 +379,7 @@ class SecretsService:
             raise resource_exists(
                 f"The operation failed because the secret {existing.name} already exists."
             )
-        if open_value(tx, self.keys, existing, version) != value:
+        if self.read_version(tx, existing, version, caller) != value:
             raise _token_in_use(token or "", existing.arn)
         labels = stages_.labels_of(tx.stages(existing.pk), version.version_id)
         return Written(existing, version.version_id, labels)
@@ -326,11 +405,11 @@ class SecretsService:
                 "PutSecretValue",
                 {"secretsmanager:VersionStage": wanted},
             )
-            require_live(secret)
+            self._writable(secret)
             now = time.time()
-            result = self._add_version(tx, secret, token, value, wanted, now)
+            result = self._add_version(tx, secret, token, value, wanted, now, caller)
             secret.last_changed_date = now
-            tx.update_secret(secret)
+            self._save(tx, secret)
             return Written(secret, token, result)
 
         return await self.store.write(put)
@@ -356,34 +435,36 @@ class SecretsService:
                 "UpdateSecret",
                 {"secretsmanager:KmsKeyId": kms_key_id, "secretsmanager:Description": description},
             )
-            require_live(secret)
+            self._writable(secret)
             now = time.time()
             if description is not None:
                 secret.description = description
             if kms_key_id is not None:
-                new_key = self._normalize_key(tx, secret.account_id, kms_key_id)
+                new_key = self._normalize_key(tx, secret.account_id, kms_key_id, caller)
                 if new_key != secret.kms_key_id:
                     secret.kms_key_id = new_key
-                    self._reencrypt_labelled(tx, secret)
+                    self._reencrypt_labelled(tx, secret, caller)
             secret.last_changed_date = now
-            tx.update_secret(secret)
+            self._save(tx, secret)
             if value is None or token is None:
                 return Written(secret)
-            labels = self._add_version(tx, secret, token, value, [stages_.CURRENT], now)
+            labels = self._add_version(tx, secret, token, value, [stages_.CURRENT], now, caller)
             return Written(secret, token, labels)
 
         return await self.store.write(update)
 
-    def _reencrypt_labelled(self, tx: RegionTx, secret: SecretRecord) -> None:
+    def _reencrypt_labelled(self, tx: RegionTx, secret: SecretRecord, caller: Caller) -> None:
         """A new key protects AWSCURRENT, AWSPENDING and AWSPREVIOUS; others keep theirs."""
         assert secret.pk is not None
         stages = tx.stages(secret.pk)
-        key = self._key_for(tx, secret)
+        key = self.key_for(tx, secret, caller, encrypt=True)
         for label in (stages_.CURRENT, stages_.PENDING, stages_.PREVIOUS):
             version = tx.version(secret.pk, stages[label]) if label in stages else None
             if version is None or version.ciphertext is None or version.kms_key_id == key.key_id:
                 continue
-            seal_value(self.keys, key, secret, version, open_value(tx, self.keys, secret, version))
+            seal_value(
+                self.keys, key, secret, version, self.read_version(tx, secret, version, caller)
+            )
             tx.update_version(version)
 
     async def update_stage(
@@ -403,7 +484,7 @@ class SecretsService:
                 "UpdateSecretVersionStage",
                 {"secretsmanager:VersionStage": label},
             )
-            require_live(secret)
+            self._writable(secret)
             assert secret.pk is not None
             stages = tx.stages(secret.pk)
             holder = stages.get(label)
@@ -441,7 +522,7 @@ class SecretsService:
                 )
             self._save_stages(tx, secret.pk, stages, new_stages)
             secret.last_changed_date = time.time()
-            tx.update_secret(secret)
+            self._save(tx, secret)
             return secret
 
         return await self.store.write(move)
@@ -472,6 +553,10 @@ class SecretsService:
                     self.partition, self.region, caller.principal.account_id, ref.name
                 )
                 return arn, ref.name, now
+            refuse_replica(secret)
+            regions = [r.region for r in tx.replicas(secret.pk or 0)]
+            if regions:
+                raise undeletable(secret, regions)
             if force:
                 tx.delete_secret(secret.pk or 0)
                 return secret.arn, secret.name, now
@@ -483,7 +568,7 @@ class SecretsService:
             secret.deleted_date = now
             secret.deletion_date = now + days * DAY
             secret.last_changed_date = now
-            tx.update_secret(secret)
+            self._save(tx, secret)
             return secret.arn, secret.name, secret.deletion_date
 
         return await self.store.write(delete)
@@ -491,10 +576,11 @@ class SecretsService:
     async def restore(self, caller: Caller, secret_id: str) -> SecretRecord:
         def restore(tx: RegionTx) -> SecretRecord:
             secret = resolve(tx, caller, secret_id, self.region, "RestoreSecret")
+            refuse_replica(secret)
             if secret.deleted_date is not None:
                 secret.deleted_date = secret.deletion_date = None
                 secret.last_changed_date = time.time()
-                tx.update_secret(secret)
+                self._save(tx, secret)
             return secret
 
         return await self.store.write(restore)
@@ -504,14 +590,14 @@ class SecretsService:
 
         def tag(tx: RegionTx) -> None:
             secret = resolve(tx, caller, secret_id, self.region, "TagResource", request_tags(tags))
-            require_live(secret)
+            self._writable(secret)
             merged = {t["Key"]: t["Value"] for t in secret.tags}
             merged.update({t["Key"]: t["Value"] for t in tags})
             if len(merged) > MAX_TAGS:
                 raise too_many_tags()
             secret.tags = [{"Key": k, "Value": v} for k, v in merged.items()]
             secret.last_changed_date = time.time()
-            tx.update_secret(secret)
+            self._save(tx, secret)
 
         await self.store.write(tag)
 
@@ -520,10 +606,10 @@ class SecretsService:
             secret = resolve(
                 tx, caller, secret_id, self.region, "UntagResource", {"aws:TagKeys": list(keys)}
             )
-            require_live(secret)
+            self._writable(secret)
             secret.tags = [t for t in secret.tags if t["Key"] not in keys]
             secret.last_changed_date = time.time()
-            tx.update_secret(secret)
+            self._save(tx, secret)
 
         await self.store.write(untag)
 
@@ -541,10 +627,10 @@ class SecretsService:
                 "PutResourcePolicy",
                 {"secretsmanager:BlockPublicPolicy": str(block_public).lower()},
             )
-            require_live(secret)
+            self._writable(secret)
             secret.policy = document
             secret.last_changed_date = time.time()
-            tx.update_secret(secret)
+            self._save(tx, secret)
             return secret
 
         return await self.store.write(put)
@@ -552,11 +638,11 @@ class SecretsService:
     async def delete_policy(self, caller: Caller, secret_id: str) -> SecretRecord:
         def delete(tx: RegionTx) -> SecretRecord:
             secret = resolve(tx, caller, secret_id, self.region, "DeleteResourcePolicy")
-            require_live(secret)
+            self._writable(secret)
             if secret.policy is not None:
                 secret.policy = None
                 secret.last_changed_date = time.time()
-                tx.update_secret(secret)
+                self._save(tx, secret)
             return secret
 
         return await self.store.write(delete)

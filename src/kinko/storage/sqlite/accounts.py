@@ -9,16 +9,23 @@ from typing import TypeVar
 
 from kinko.storage.records import AccessKeyRecord, RegionState
 from kinko.storage.sqlite.database import Database
+from kinko.storage.sqlite.iam import ACCESS_KEY_COLUMNS, IamQueries, access_key_from_row
 
 T = TypeVar("T")
 
 
-class SqliteGlobalTx:
+class SqliteGlobalTx(IamQueries):
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
     def account_ids(self) -> list[str]:
         return [row[0] for row in self._conn.execute("SELECT account_id FROM accounts")]
+
+    def account_created_date(self, account_id: str) -> float | None:
+        row = self._conn.execute(
+            "SELECT created_date FROM accounts WHERE account_id = ?", (account_id,)
+        ).fetchone()
+        return float(row[0]) if row else None
 
     def insert_account(self, account_id: str, created_date: float) -> None:
         self._conn.execute(
@@ -28,34 +35,24 @@ class SqliteGlobalTx:
 
     def access_key(self, access_key_id: str) -> AccessKeyRecord | None:
         row = self._conn.execute(
-            "SELECT access_key_id, account_id, principal_arn, secret_wrapped, status, "
-            "created_date, user_name FROM access_keys WHERE access_key_id = ?",
+            f"SELECT {ACCESS_KEY_COLUMNS} FROM access_keys WHERE access_key_id = ?",
             (access_key_id,),
         ).fetchone()
-        if row is None:
-            return None
-        return AccessKeyRecord(
-            access_key_id=row[0],
-            account_id=row[1],
-            principal_arn=row[2],
-            secret_wrapped=row[3],
-            status=row[4],
-            created_date=row[5],
-            user_name=row[6],
-        )
+        return access_key_from_row(row) if row else None
 
     def insert_access_key(self, key: AccessKeyRecord) -> None:
         self._conn.execute(
-            "INSERT INTO access_keys (access_key_id, account_id, principal_arn, user_name, "
-            "secret_wrapped, status, created_date) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO access_keys ({ACCESS_KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 key.access_key_id,
                 key.account_id,
                 key.principal_arn,
-                key.user_name,
                 key.secret_wrapped,
                 key.status,
                 key.created_date,
+                key.user_name,
+                key.partition,
+                key.user_id,
             ),
         )
 

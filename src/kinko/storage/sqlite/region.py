@@ -8,23 +8,21 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kinko.storage.records import KmsKeyRecord, SecretRecord, VersionRecord
+from kinko.storage.records import SecretRecord, VersionRecord
 from kinko.storage.sqlite.database import Database
+from kinko.storage.sqlite.kms import SqliteKmsQueries
+from kinko.storage.sqlite.replication import SqliteReplicationQueries
 
 T = TypeVar("T")
 
 _SECRET_COLUMNS = (
     "pk, account_id, name, arn, description, kms_key_id, tags, policy, created_date, "
     "last_changed_date, last_accessed_date, deleted_date, deletion_date, primary_region, "
-    "owning_service, type, extra"
+    "owning_service, type, extra, replica_of, replica_seq"
 )
 _VERSION_COLUMNS = (
     "pk, secret_pk, version_id, created_date, kms_key_id, wrapped_key, ciphertext, "
     "is_binary, last_accessed_date"
-)
-_KEY_COLUMNS = (
-    "key_id, account_id, arn, key_manager, key_state, description, material, "
-    "created_date, deletion_date, policy"
 )
 
 
@@ -47,6 +45,8 @@ def _secret(row: Any) -> SecretRecord:
         owning_service=row[14],
         type=row[15],
         extra=json.loads(row[16]),
+        replica_of=row[17],
+        replica_seq=row[18],
     )
 
 
@@ -82,10 +82,12 @@ def _secret_values(s: SecretRecord) -> tuple[Any, ...]:
         s.owning_service,
         s.type,
         json.dumps(s.extra),
+        s.replica_of,
+        s.replica_seq,
     )
 
 
-class SqliteRegionTx:
+class SqliteRegionTx(SqliteReplicationQueries, SqliteKmsQueries):
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
@@ -122,8 +124,8 @@ class SqliteRegionTx:
         cursor = self._conn.execute(
             "INSERT INTO secrets (account_id, name, arn, description, kms_key_id, tags, policy, "
             "created_date, last_changed_date, last_accessed_date, deleted_date, deletion_date, "
-            "primary_region, owning_service, type, extra) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "primary_region, owning_service, type, extra, replica_of, replica_seq) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             _secret_values(secret),
         )
         secret.pk = cursor.lastrowid
@@ -135,7 +137,8 @@ class SqliteRegionTx:
             "UPDATE secrets SET account_id = ?, name = ?, arn = ?, description = ?, "
             "kms_key_id = ?, tags = ?, policy = ?, created_date = ?, last_changed_date = ?, "
             "last_accessed_date = ?, deleted_date = ?, deletion_date = ?, primary_region = ?, "
-            "owning_service = ?, type = ?, extra = ? WHERE pk = ?",
+            "owning_service = ?, type = ?, extra = ?, replica_of = ?, replica_seq = ? "
+            "WHERE pk = ?",
             (*_secret_values(secret), secret.pk),
         )
 
@@ -245,46 +248,6 @@ class SqliteRegionTx:
     def remove_stage(self, secret_pk: int, stage: str) -> None:
         self._conn.execute(
             "DELETE FROM stages WHERE secret_pk = ? AND stage = ?", (secret_pk, stage)
-        )
-
-    # KMS keys
-    def kms_key(self, key_id: str) -> KmsKeyRecord | None:
-        row = self._conn.execute(
-            f"SELECT {_KEY_COLUMNS} FROM kms_keys WHERE key_id = ?", (key_id,)
-        ).fetchone()
-        if row is None:
-            return None
-        return KmsKeyRecord(**dict(zip(_KEY_COLUMNS.split(", "), row, strict=True)))
-
-    def kms_alias(self, account_id: str, alias_name: str) -> str | None:
-        row = self._conn.execute(
-            "SELECT key_id FROM kms_aliases WHERE account_id = ? AND alias_name = ?",
-            (account_id, alias_name),
-        ).fetchone()
-        return row[0] if row else None
-
-    def insert_kms_key(self, key: KmsKeyRecord) -> None:
-        self._conn.execute(
-            f"INSERT INTO kms_keys ({_KEY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                key.key_id,
-                key.account_id,
-                key.arn,
-                key.key_manager,
-                key.key_state,
-                key.description,
-                key.material,
-                key.created_date,
-                key.deletion_date,
-                key.policy,
-            ),
-        )
-
-    def set_kms_alias(self, account_id: str, alias_name: str, key_id: str) -> None:
-        self._conn.execute(
-            "INSERT INTO kms_aliases (account_id, alias_name, key_id) VALUES (?, ?, ?) "
-            "ON CONFLICT (account_id, alias_name) DO UPDATE SET key_id = excluded.key_id",
-            (account_id, alias_name, key_id),
         )
 
 

@@ -61,6 +61,13 @@ class AccessControl:
         key_policy: bool = False,
     ) -> None:
         """Raise AccessDeniedException unless `principal` may perform `action`."""
+        owner = resource_account or principal.account_id
+        if (
+            principal.is_root
+            and owner == principal.account_id
+            and not (resource_policy or key_policy)
+        ):
+            return  # an account's root, on its own resource, with no policy to deny it
         request = Request(action, resource, principal.arn, principal.account_id, context or {})
         documents = [] if principal.is_root else self._identity_policies(principal)
         identity = [p for p in map(_parsed, documents) if p is not None]
@@ -68,7 +75,7 @@ class AccessControl:
             request,
             identity,
             _parsed(resource_policy) if resource_policy else None,
-            resource_account or principal.account_id,
+            owner,
             principal.is_root,
             resource_policy_required=key_policy,
         )

@@ -70,6 +70,8 @@ class ReplicaApplier:
     def _write(
         self, tx: RegionTx, existing: SecretRecord | None, arn: str, state: SecretState
     ) -> SecretRecord:
+        """Mirror `state`. Everything that can fail (keys, encryption) happens before the
+        first write, so a refused state changes nothing."""
         secret = existing or SecretRecord(
             account_id=state.account_id,
             name=state.name,
@@ -78,44 +80,47 @@ class ReplicaApplier:
             last_changed_date=state.last_changed_date,
         )
         key_changed = secret.kms_key_id != state.kms_key_id
-        secret.description = state.description
-        secret.tags = list(state.tags)
-        secret.policy = state.policy
-        secret.extra = {**secret.extra, "rotation": state.rotation} if state.rotation else {}
-        secret.last_changed_date = state.last_changed_date
-        secret.primary_region = state.source_region
-        secret.replica_of = state.source_region
-        secret.replica_seq = state.seq
         secret.kms_key_id = state.kms_key_id
-        if secret.pk is None:
-            tx.insert_secret(secret)
-        else:
-            tx.update_secret(secret)
-        assert secret.pk is not None
         caller = ActingCaller(state.principal(), self._access, self.region)
         key = self._secrets.key_for(tx, secret, caller, encrypt=True)
-        have = {v.version_id: v for v in tx.versions(secret.pk)}
-        sent = {v.version_id for v in state.versions}
-        for version_id in have.keys() - sent:
-            tx.delete_version(secret.pk, version_id)  # pruned on the primary
+        have = {v.version_id: v for v in tx.versions(secret.pk)} if secret.pk else {}
+        sealed: list[tuple[VersionRecord, bool]] = []  # (version, is new)
         stages: dict[str, str] = {}
         for incoming in state.versions:
             current = have.get(incoming.version_id)
             if incoming.value is not None and (current is None or key_changed):
                 record = current or VersionRecord(
-                    secret_pk=secret.pk,
+                    secret_pk=secret.pk or 0,
                     version_id=incoming.version_id,
                     created_date=incoming.created_date,
                 )
                 seal_value(self._secrets.keys, key, secret, record, incoming.plaintext())
-                if current is None:
-                    tx.insert_version(record)
-                else:
-                    tx.update_version(record)
+                sealed.append((record, current is None))
             elif current is None:
                 continue  # unreadable on the primary and never replicated: skip it
             for label in incoming.labels:
                 stages[label] = incoming.version_id
+
+        secret.description = state.description
+        secret.tags = list(state.tags)
+        secret.policy = state.policy
+        secret.extra = {**secret.extra, "rotation": state.rotation} if state.rotation else {}
+        secret.last_changed_date = state.last_changed_date
+        secret.primary_region = secret.replica_of = state.source_region
+        secret.replica_seq = state.seq
+        if secret.pk is None:
+            tx.insert_secret(secret)
+        else:
+            tx.update_secret(secret)
+        assert secret.pk is not None
+        for version_id in have.keys() - {v.version_id for v in state.versions}:
+            tx.delete_version(secret.pk, version_id)  # pruned on the primary
+        for record, new in sealed:
+            record.secret_pk = secret.pk
+            if new:
+                tx.insert_version(record)
+            else:
+                tx.update_version(record)
         old = tx.stages(secret.pk)
         for label in old.keys() - stages.keys():
             tx.remove_stage(secret.pk, label)

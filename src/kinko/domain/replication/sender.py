@@ -125,14 +125,15 @@ class ReplicationSender:
         for record in tx.versions(secret.pk):
             if record.ciphertext is None:
                 continue
-            version = VersionState(
-                record.version_id, record.created_date, grouped[record.version_id]
-            )
+            labels = grouped[record.version_id]
+            version = VersionState(record.version_id, record.created_date, labels)
             if record.version_id not in known:
                 try:
                     value = self._secrets.read_version(tx, secret, record, caller)
                     version.value, version.binary = VersionState.encode(value)
                 except AwsError as exc:
+                    if not labels:
+                        continue  # a deprecated version we cannot read is not owed
                     version.unavailable = f"version {record.version_id}: {exc.message}"
             versions.append(version)
         return SecretState(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -38,10 +39,11 @@ class Server:
     port: int
     data_dir: Path
     log_path: Path
+    scheme: str = "http"
 
     @property
     def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -71,6 +73,7 @@ def client_for(
     access_key: str = ACCESS_KEY_ID,
     secret_key: str = SECRET_ACCESS_KEY,
     session_token: str | None = None,
+    verify: str | bool | None = None,
 ) -> Any:
     client = boto3.client(
         service,
@@ -79,6 +82,7 @@ def client_for(
         aws_access_key_id=access_key,
         aws_secret_access_key=secret_key,
         aws_session_token=session_token,
+        verify=verify,
         config=botocore.config.Config(retries={"max_attempts": 1, "mode": "standard"}),
     )
     client.meta.events.register("after-call", _fail_on_server_error)
@@ -86,7 +90,12 @@ def client_for(
 
 
 def start_server(
-    data_dir: Path, *extra: str, env: dict[str, str] | None = None, port: int | None = None
+    data_dir: Path,
+    *extra: str,
+    env: dict[str, str] | None = None,
+    port: int | None = None,
+    scheme: str = "http",
+    verify: str | bool = True,
 ) -> Server:
     port = port or free_port()
     log_path = data_dir.parent / f"{data_dir.name}-{port}.log"
@@ -104,13 +113,16 @@ def start_server(
             stderr=subprocess.STDOUT,
             env=full_env,
         )
-    server = Server(process, port, data_dir, log_path)
+    server = Server(process, port, data_dir, log_path, scheme)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"kinko serve exited:\n{server.log()}")
         try:
-            if httpx.get(f"{server.endpoint}/health", timeout=1).status_code == 200:
+            context = (
+                ssl.create_default_context(cafile=verify) if isinstance(verify, str) else verify
+            )
+            if httpx.get(f"{server.endpoint}/health", timeout=1, verify=context).status_code == 200:
                 return server
         except httpx.HTTPError:
             time.sleep(0.1)

@@ -6,6 +6,9 @@ machinery costs about half of a worker's throughput, and GetSecretValue is hot.
 
 from __future__ import annotations
 
+import logging
+import ssl
+
 import httpx
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -47,7 +50,8 @@ class KinkoApp:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.peers = httpx.AsyncClient(
-            verify=settings.peer_ca_file or True, timeout=httpx.Timeout(30.0, connect=2.0)
+            verify=ssl.create_default_context(cafile=settings.peer_ca_file),
+            timeout=httpx.Timeout(30.0, connect=2.0),
         )
         remote = HttpTransport(settings.peers, settings.cluster_secret, client=self.peers)
         self.kinko = Kinko(
@@ -113,4 +117,16 @@ class KinkoApp:
 
 def create_app() -> KinkoApp:
     """uvicorn's factory: each worker process builds its own app from the environment."""
-    return KinkoApp(Settings.from_environment())
+    settings = Settings.from_environment()
+    configure_logging(settings.log_level)
+    return KinkoApp(settings)
+
+
+def configure_logging(level: str) -> None:
+    """Worker processes start fresh: give them the serve command's log format and level."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+        )
+    # httpx logs every peer request at INFO; our own replication lines say more.
+    logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -104,6 +104,7 @@ def serve(
         peers=_peers(peers),
         cluster_secret=cluster_secret,
         peer_ca_file=peer_ca_file,
+        log_level=log_level,
     )
     kinko = Kinko(data_dir)
     try:
@@ -137,7 +138,7 @@ def serve(
         workers=workers,
         log_level=log_level,
         access_log=False,
-        timeout_graceful_shutdown=30,
+        timeout_graceful_shutdown=5,  # requests are short; idle keep-alives must not hold us
         ssl_certfile=tls_cert,
         ssl_keyfile=tls_key,
     )

@@ -24,6 +24,7 @@ class Settings:
     peers: dict[str, str] = field(default_factory=dict)  # region → base URL of its node
     cluster_secret: str | None = None  # shared by the nodes; signs replication traffic
     peer_ca_file: str | None = None  # CA bundle to verify HTTPS peers (else system CAs)
+    log_level: str = "info"
 
     def export(self) -> None:
         """Hand the settings to uvicorn's worker processes."""
@@ -32,6 +33,7 @@ class Settings:
         os.environ["KINKO_REGION_ENABLE_SECONDS"] = str(self.region_enable_seconds)
         os.environ["KINKO_REGIONS"] = ",".join(self.regions)
         os.environ["KINKO_PEERS"] = json.dumps(self.peers)
+        os.environ["KINKO_LOG_LEVEL"] = self.log_level
         if self.cluster_secret:
             os.environ["KINKO_CLUSTER_SECRET"] = self.cluster_secret
         if self.peer_ca_file:
@@ -47,4 +49,5 @@ class Settings:
             peers=json.loads(os.environ.get("KINKO_PEERS", "{}")),
             cluster_secret=os.environ.get("KINKO_CLUSTER_SECRET") or None,
             peer_ca_file=os.environ.get("KINKO_PEER_CA_FILE") or None,
+            log_level=os.environ.get("KINKO_LOG_LEVEL", "info"),
         )

@@ -194,6 +194,13 @@ class ReplicationSender:
     async def _record(self, work: _Work, state: SecretState, result: ApplyResult) -> None:
         REPLICATION_ATTEMPTS.labels(self.region, work.region, result.outcome).inc()
         key = (work.arn, work.region)
+        lag_ms = (time.time() - work.committed[0]) * 1000
+        # One line per attempt and outcome: names and sequence numbers, never values.
+        log.info(
+            "replication %s → %s of %s (seq %d): %s%s (%.1f ms after commit)",
+            self.region, work.region, work.arn, work.max_seq, result.outcome,
+            f": {result.message}" if result.message else "", lag_ms,
+        )  # fmt: skip
         if result.outcome in ("applied", "stale"):
             now = time.time()
             for committed in work.committed:
@@ -206,11 +213,6 @@ class ReplicationSender:
             await self._detached(work)
         else:
             self._replica_has.pop(key, None)
-            unavailable = [v for v in state.versions if v.unavailable]
-            if result.outcome == "failed" and not unavailable:
-                log.warning(
-                    "replication of %s to %s failed: %s", work.arn, work.region, result.message
-                )
             await self._done(work, primary.FAILED, result.message or "Replication failed.")
 
     async def _done(

@@ -80,6 +80,37 @@ def ensure_admin(kinko: Kinko) -> AdminCredentials:
     return admin
 
 
+def create_account(kinko: Kinko, account_id: str | None = None) -> AdminCredentials:
+    """Another account in the same deployment, with a root access key of its own.
+
+    For multi-tenant installations, and for trying cross-account access (resource
+    policies that grant another account) on one machine.
+    """
+    account_id = account_id or _new_account_id()
+    if not (len(account_id) == 12 and account_id.isdigit()):
+        raise ValueError("an account id is 12 digits")
+    access_key_id, secret = _new_access_key_id(), _new_secret()
+
+    def create(tx: GlobalTx) -> AdminCredentials:
+        if account_id in tx.account_ids():
+            raise ValueError(f"account {account_id} already exists")
+        now = time.time()
+        tx.insert_account(account_id, now)
+        tx.insert_access_key(
+            AccessKeyRecord(
+                access_key_id=access_key_id,
+                account_id=account_id,
+                principal_arn=root_arn("aws", account_id),
+                secret_wrapped=kinko.root_key.wrap(secret.encode(), access_key_id),
+                status="Active",
+                created_date=now,
+            )
+        )
+        return AdminCredentials(account_id, access_key_id, secret, created=True)
+
+    return kinko.global_store.write_now(create)
+
+
 def write_credentials_file(path: Path, admin: AdminCredentials) -> None:
     text = (
         f"[{PROFILE}]\n"

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 import uvicorn
 
-from kinko.bootstrap import PROFILE, ensure_admin
+from kinko.bootstrap import PROFILE, create_account, ensure_admin
 from kinko.regions import partition_of
 from kinko.runtime import Kinko
 from kinko.settings import DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, Settings
@@ -160,3 +160,35 @@ def _peers(items: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"expected REGION=URL, got {item!r}", param_hint="--peer")
         peers[region] = url
     return peers
+
+
+@main.group()
+def account() -> None:
+    """Accounts of this deployment."""
+
+
+@account.command("create")
+@click.option(
+    "--data-dir",
+    default=str(DEFAULT_DATA_DIR),
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The data directory of the Kinko to add the account to (it may be running).",
+)
+@click.option("--account-id", default=None, help="12 digits (default: random).")
+def create_account_command(data_dir: Path, account_id: str | None) -> None:
+    """Create another account with a root access key; prints its credentials profile."""
+    if not (data_dir / "global.db").exists():
+        raise click.ClickException(f"{data_dir} holds no Kinko data: start `kinko serve` once")
+    kinko = Kinko(data_dir)
+    try:
+        created = create_account(kinko, account_id)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        kinko.close()
+    click.echo(
+        f"[account-{created.account_id}]\n"
+        f"aws_access_key_id = {created.access_key_id}\n"
+        f"aws_secret_access_key = {created.secret_access_key}"
+    )

@@ -6,7 +6,7 @@ import base64
 from typing import Any
 
 from kinko.api.context import Handler, RequestContext
-from kinko.domain.replication.operations import parse_requests
+from kinko.domain.replication.operations import parse_requests, replication_facts
 from kinko.domain.replication.payload import replica_arn
 from kinko.domain.replication.primary import check_regions
 from kinko.domain.secrets import labels as stages_
@@ -94,10 +94,10 @@ async def create_secret(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any
     svc = ctx.services.secrets
     replicas = parse_requests(p["AddReplicaRegions"]) if "AddReplicaRegions" in p else None
     force = p.get("ForceOverwriteReplicaSecret", False)
+    replica_facts = None
     if replicas is not None:
         check_regions(ctx.region, replicas)
-        facts = {"secretsmanager:AddReplicaRegions": [r.region for r in replicas]}
-        ctx.authorize("secretsmanager:ReplicateSecretToRegions", "*", context=facts)
+        replica_facts = replication_facts(replicas, force)
     result = await svc.create(
         ctx,
         name=p["Name"],
@@ -106,6 +106,7 @@ async def create_secret(ctx: RequestContext, p: dict[str, Any]) -> dict[str, Any
         description=p.get("Description"),
         kms_key_id=p.get("KmsKeyId"),
         tags=_tags(p.get("Tags", [])),
+        replica_facts=replica_facts,
     )
     out = _written(result)
     if replicas is not None:

@@ -16,9 +16,10 @@ from kinko.storage.interface import RegionTx
 from kinko.storage.records import SecretRecord
 
 
-def _replica_facts(
+def replication_facts(
     requests: list[ReplicaRequest], force: bool
 ) -> dict[str, str | list[str] | None]:
+    """The condition keys of a replication request."""
     return {
         "secretsmanager:AddReplicaRegions": [r.region for r in requests],
         "secretsmanager:ForceOverwriteReplicaSecret": str(force).lower(),
@@ -36,7 +37,7 @@ class ReplicationOperations:
     ) -> tuple[SecretRecord, list[dict[str, Any]]]:
         """ReplicateSecretToRegions: answer at once, InProgress; the copy is asynchronous."""
         primary.check_regions(self.region, requests)
-        facts = _replica_facts(requests, force)
+        facts = replication_facts(requests, force)
 
         def replicate(tx: RegionTx) -> tuple[SecretRecord, list[dict[str, Any]]]:
             secret = resolve(tx, caller, secret_id, self.region, "ReplicateSecretToRegions", facts)

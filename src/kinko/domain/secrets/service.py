@@ -319,7 +319,10 @@ class SecretsService:
         description: str | None,
         kms_key_id: str | None,
         tags: list[dict[str, str]],
+        replica_facts: dict[str, str | list[str] | None] | None = None,
     ) -> Written:
+        """CreateSecret. `replica_facts` (the AddReplicaRegions condition keys) means the
+        call also replicates, which needs ReplicateSecretToRegions on the new secret."""
         check_name(name)
         check_tags(tags)
         if value is not None and token is None:
@@ -338,6 +341,12 @@ class SecretsService:
             caller.authorize("secretsmanager:CreateSecret", arn, context=facts)
             if tags:
                 caller.authorize("secretsmanager:TagResource", arn, context=facts)
+            if replica_facts is not None:
+                caller.authorize(
+                    "secretsmanager:ReplicateSecretToRegions",
+                    arn,
+                    context={**facts, **replica_facts},
+                )
             existing = tx.secret_by_name(account, name)
             if existing is not None:
                 return self._create_again(tx, existing, token, value, caller)

@@ -69,6 +69,7 @@ TARGET_BULK_SECRETS = 10_000
 TARGET_BULK_S = 30.0
 
 T = TypeVar("T")
+NAN = float("nan")
 
 
 # --------------------------------------------------------------------------- errors
@@ -91,7 +92,7 @@ class Errors:
     def total(self) -> int:
         return sum(self.counts.values())
 
-    def print(self, label: str) -> None:
+    def show(self, label: str) -> None:
         if not self.total:
             print(f"{label}: no errors")
             return
@@ -280,13 +281,11 @@ def read_outcome(status: int, body: bytes, version: str | None, value: str) -> s
 def run_parallel(
     items: Sequence[T],
     call: Callable[[Any, T], object],
-    make_client: Callable[[], Any],
-    threads: int,
+    clients: Sequence[Any],
     errors: Errors,
     label: str,
 ) -> float:
-    """call(client, item) for every item on a thread pool, one client per thread; seconds."""
-    clients = [make_client() for _ in range(threads)]
+    """call(client, item) for every item on a pool of one thread per client; seconds."""
     assigned = itertools.count()
     local = threading.local()
 
@@ -296,7 +295,7 @@ def run_parallel(
         call(local.client, item)
 
     started = time.perf_counter()
-    with concurrent.futures.ThreadPoolExecutor(max_workers=threads) as pool:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(clients)) as pool:
         futures = [pool.submit(one, item) for item in items]
         for future in concurrent.futures.as_completed(futures, timeout=BULK_TIMEOUT_S):
             exc = future.exception()
@@ -306,6 +305,20 @@ def run_parallel(
 
 
 # --------------------------------------------------------------------------- metrics
+
+
+@dataclass(frozen=True)
+class HistStat:
+    count: int
+    sum_s: float
+
+    def minus(self, earlier: HistStat) -> HistStat:
+        return HistStat(self.count - earlier.count, self.sum_s - earlier.sum_s)
+
+    @property
+    def mean_s(self) -> float:
+        return self.sum_s / self.count if self.count else NAN
+
 
 _SAMPLE = re.compile(r"^(kinko_replication_\w+?)(_count|_sum|_total)?\{([^}]*)\}\s+(\S+)$")
 _LABEL = re.compile(r'(\w+)="([^"]*)"')
@@ -332,26 +345,13 @@ def lag_histogram(samples: dict[tuple[str, ...], float], source: str, target: st
     return HistStat(int(count), total)
 
 
-@dataclass(frozen=True)
-class HistStat:
-    count: int
-    sum_s: float
-
-    def minus(self, earlier: HistStat) -> HistStat:
-        return HistStat(self.count - earlier.count, self.sum_s - earlier.sum_s)
-
-    @property
-    def mean_ms(self) -> float:
-        return 1000 * self.sum_s / self.count if self.count else float("nan")
-
-
 # --------------------------------------------------------------------------- helpers
 
 
 def percentile(ordered: Sequence[float], p: float) -> float:
     """Nearest-rank percentile of an ascending list (nan if empty)."""
     if not ordered:
-        return float("nan")
+        return NAN
     rank = max(1, min(len(ordered), int(-(-p * len(ordered) // 100))))
     return ordered[rank - 1]
 
@@ -472,20 +472,21 @@ class Pollers:
             status, body = client.send(pending.request)
             outcome = read_outcome(status, body, pending.version, pending.value)
         except (OSError, http.client.HTTPException) as exc:
-            outcome = f"{type(exc).__name__}: {exc}"
+            outcome = "absent"  # a connection problem: count it, and try again
+            self._errors.add(f"GetSecretValue in {pending.region}: {type(exc).__name__}", exc)
         now = time.perf_counter()
         with self._lock:
             self.polls += 1
             if outcome == "found":
                 self.lags[pending.region].append(now - pending.t0)
                 return
-        if outcome != "absent":
-            self._errors.add(f"GetSecretValue in {pending.region}: {outcome}", pending.version)
-        if now - pending.t0 > WRITE_TIMEOUT_S:
-            with self._lock:
+            if outcome == "absent" and now - pending.t0 > WRITE_TIMEOUT_S:
                 self.timeouts[pending.region] += 1
-            return
-        self.add(pending, started + self._interval)
+                return
+        if outcome == "absent":
+            self.add(pending, started + self._interval)
+        else:  # a wrong value or an unexpected error: counted once, not polled again
+            self._errors.add(f"GetSecretValue in {pending.region}: {outcome}", pending.version)
 
 
 class RttSampler:
@@ -667,17 +668,15 @@ def print_lag(title: str, result: LagResult, settings: LagSettings) -> None:
         f"{settings.rate:g}/s over {settings.secrets} secrets; {w.late} started late); "
         f"PutSecretValue p50 {ms(percentile(sorted(w.put_latencies), 50))} ms"
     )
-    header = f"{'replica region':<16}{'writes':>8}{'p50 ms':>9}{'p90 ms':>9}{'p99 ms':>9}"
-    print(header + f"{'max ms':>9}{'timeouts':>10}")
-    print("-" * (len(header) + 19))
+    header = f"{'replica region':<16}{'writes':>8}{'mean ms':>9}{'p50 ms':>9}{'p90 ms':>9}"
+    header += f"{'p99 ms':>9}{'max ms':>9}{'timeouts':>10}"
+    print(header)
+    print("-" * len(header))
     rows = [(region, result.lags[region], result.timeouts.get(region, 0)) for region in REPLICAS]
     rows.append(("all", all_lags(result), sum(result.timeouts.values())))
     for region, lags, timeouts in rows:
-        print(
-            f"{region:<16}{len(lags):>8}{ms(percentile(lags, 50)):>9}{ms(percentile(lags, 90)):>9}"
-            f"{ms(percentile(lags, 99)):>9}{ms(lags[-1] if lags else float('nan')):>9}"
-            f"{timeouts:>10}"
-        )
+        figures = [mean(lags), *(percentile(lags, p) for p in (50, 90, 99)), max(lags, default=NAN)]
+        print(f"{region:<16}{len(lags):>8}{''.join(f'{ms(x):>9}' for x in figures)}{timeouts:>10}")
     print_baseline(result)
     print_server_side(result)
 
@@ -701,14 +700,18 @@ def print_server_side(result: LagResult) -> None:
         window, total = result.server_window[region], result.server_total[region]
         print(
             f"  {PRIMARY} → {region:<15} timed writes: count {window.count:>5}, mean "
-            f"{ms(window.mean_ms / 1000)} ms   whole run: count {total.count:>5}, mean "
-            f"{ms(total.mean_ms / 1000)} ms"
+            f"{ms(window.mean_s)} ms   whole run: count {total.count:>5}, mean "
+            f"{ms(total.mean_s)} ms"
         )
-    result.errors.print("errors")
+    result.errors.show("errors")
 
 
 def ms(seconds: float) -> str:
     return f"{1000 * seconds:.1f}"
+
+
+def mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values) if values else NAN
 
 
 # --------------------------------------------------------------------------- bulk
@@ -725,13 +728,25 @@ class BulkSettings:
 @dataclass
 class BulkResult:
     count: int
-    create_s: float
+    create_s: float  # the baseline: CreateSecret for every secret
     issue_s: float  # until every ReplicateSecretToRegions was answered
-    server_done_s: float | None  # until /metrics counted every replica applied
-    listed_s: float | None  # until ListSecrets in the new region showed every replica
-    list_pass_s: float  # how long the confirming ListSecrets pass took
-    listed: int
+    applied_by_then: int  # replicas the primary had applied at that moment
+    applied_s: float | None  # until the primary's /metrics counted every replica applied
+    listed: int  # bulk secrets ListSecrets showed in the new region at the end
+    list_s: float | None  # until ListSecrets showed them all (includes the listing itself)
+    list_pass_s: float  # how long the last ListSecrets pass took
     errors: Errors
+
+    @property
+    def replicated_s(self) -> float | None:
+        """First call to last replica present: the server's count, if listing confirms it."""
+        if self.applied_s is not None and self.listed >= self.count:
+            return self.applied_s
+        return self.list_s
+
+    def to_json(self) -> dict[str, Any]:
+        fields = {k: v for k, v in vars(self).items() if k != "errors"}
+        return {**fields, "replicated_s": self.replicated_s, "errors": dict(self.errors.counts)}
 
 
 def bulk_values(settings: BulkSettings) -> dict[str, str]:
@@ -752,24 +767,22 @@ def probe_new_region(deployment: Deployment, value: str) -> None:
     verify_replicas(deployment, {BULK_PROBE: value}, [BULK_REGION])
 
 
-def count_listed(client: Any) -> int:
-    """Bulk secrets ListSecrets shows in the client's region: one full pass of pages."""
-    count, token, pages = 0, None, 0
-    while pages <= TARGET_BULK_SECRETS * 10 // LIST_PAGE:
-        kwargs: dict[str, Any] = {
-            "MaxResults": LIST_PAGE,
-            **({"NextToken": token} if token else {}),
-        }
+def count_listed(client: Any, limit: int) -> int:
+    """Bulk secrets ListSecrets shows in the client's region: one pass over every page."""
+    count, token = 0, None
+    for _ in range(limit // LIST_PAGE + 10):  # bounded: a few pages more than needed
+        kwargs: dict[str, Any] = {"MaxResults": LIST_PAGE}
+        if token:
+            kwargs["NextToken"] = token
         answer = client.list_secrets(**kwargs)
         count += sum(1 for s in answer["SecretList"] if s["Name"].startswith(BULK_PREFIX))
-        pages += 1
         token = answer.get("NextToken")
         if not token:
             break
     return count
 
 
-def wait_server_applied(server: common.Server, baseline: int, count: int, deadline: float) -> bool:
+def wait_applied(server: common.Server, baseline: int, count: int, deadline: float) -> bool:
     """Cheap progress check: the primary's lag histogram counts one per applied replica."""
     while time.perf_counter() < deadline:
         applied = lag_histogram(scrape(server), PRIMARY, BULK_REGION).count - baseline
@@ -780,16 +793,19 @@ def wait_server_applied(server: common.Server, baseline: int, count: int, deadli
 
 
 def wait_listed(client: Any, count: int, deadline: float) -> tuple[int, float, float | None]:
-    """ListSecrets passes until all are listed: (listed, last pass seconds, done at)."""
-    listed, pass_s = 0, 0.0
-    while time.perf_counter() < deadline:
+    """ListSecrets passes until all are listed: (listed, last pass seconds, done at).
+
+    At least one pass, so a run that timed out still reports how many got there.
+    """
+    while True:
         started = time.perf_counter()
-        listed = count_listed(client)
+        listed = count_listed(client, count)
         pass_s = time.perf_counter() - started
         if listed >= count:
             return listed, pass_s, time.perf_counter()
+        if time.perf_counter() >= deadline:
+            return listed, pass_s, None
         time.sleep(0.25)
-    return listed, pass_s, None
 
 
 def measure_bulk(deployment: Deployment, settings: BulkSettings) -> BulkResult:
@@ -797,9 +813,7 @@ def measure_bulk(deployment: Deployment, settings: BulkSettings) -> BulkResult:
     values = bulk_values(settings)
     names = list(values)
     endpoint = deployment.endpoint(PRIMARY)
-
-    def make_primary() -> Any:
-        return sm_client(endpoint, PRIMARY)
+    clients = [sm_client(endpoint, PRIMARY) for _ in range(settings.threads)]
 
     def create(client: Any, name: str) -> None:
         client.create_secret(Name=name, SecretString=values[name])
@@ -809,7 +823,7 @@ def measure_bulk(deployment: Deployment, settings: BulkSettings) -> BulkResult:
             SecretId=name, AddReplicaRegions=[{"Region": BULK_REGION}]
         )
 
-    create_s = run_parallel(names, create, make_primary, settings.threads, errors, "CreateSecret")
+    create_s = run_parallel(names, create, clients, errors, "CreateSecret")
     print(f"  created {len(names)} secrets in {PRIMARY} in {create_s:.2f} s", flush=True)
     probe_new_region(deployment, random_value(random.Random(settings.seed + 1), 100, "probe"))
     print(f"  probe secret replicated to {BULK_REGION} and verified", flush=True)
@@ -817,12 +831,11 @@ def measure_bulk(deployment: Deployment, settings: BulkSettings) -> BulkResult:
     baseline = lag_histogram(scrape(primary), PRIMARY, BULK_REGION).count
     started = time.perf_counter()
     deadline = started + BULK_TIMEOUT_S
-    issue_s = run_parallel(
-        names, replicate, make_primary, settings.threads, errors, "ReplicateSecretToRegions"
-    )
+    issue_s = run_parallel(names, replicate, clients, errors, "ReplicateSecretToRegions")
+    applied_by_then = lag_histogram(scrape(primary), PRIMARY, BULK_REGION).count - baseline
     print(f"  {len(names)} ReplicateSecretToRegions answered in {issue_s:.2f} s", flush=True)
-    server_done = wait_server_applied(primary, baseline, len(names), deadline)
-    server_done_s = time.perf_counter() - started if server_done else None
+    applied = wait_applied(primary, baseline, len(names), deadline)
+    applied_s = time.perf_counter() - started if applied else None
     lister = sm_client(deployment.endpoint(BULK_REGION), BULK_REGION)
     listed, pass_s, listed_at = wait_listed(lister, len(names), deadline)
     verify_sample(deployment, values, settings.seed, errors)
@@ -830,10 +843,11 @@ def measure_bulk(deployment: Deployment, settings: BulkSettings) -> BulkResult:
         count=len(names),
         create_s=create_s,
         issue_s=issue_s,
-        server_done_s=server_done_s,
-        listed_s=None if listed_at is None else listed_at - started,
-        list_pass_s=pass_s,
+        applied_by_then=applied_by_then,
+        applied_s=applied_s,
         listed=listed,
+        list_s=None if listed_at is None else listed_at - started,
+        list_pass_s=pass_s,
         errors=errors,
     )
 
@@ -854,27 +868,32 @@ def verify_sample(
 
 
 def print_bulk(result: BulkResult, settings: BulkSettings) -> None:
+    n = result.count
+    print(f"\nBulk: {n} secrets of {settings.value_size} bytes, {settings.threads} client threads")
+    print(f"{'create in ' + PRIMARY + ' (baseline)':<44}{rate_line(n, result.create_s)}")
     print(
-        f"\nBulk: {result.count} secrets of {settings.value_size} bytes, {settings.threads} threads"
+        f"{'ReplicateSecretToRegions all answered':<44}{rate_line(n, result.issue_s)}"
+        f"  ({result.applied_by_then} replicas applied by then)"
     )
-    print(f"create in {PRIMARY} (baseline)                  {result.create_s:>8.2f} s")
-    print(f"ReplicateSecretToRegions answered               {result.issue_s:>8.2f} s")
-    print(f"server: every replica applied (/metrics)        {opt_s(result.server_done_s)}")
+    print(f"{'every replica applied (primary /metrics)':<44}{rate_line(n, result.applied_s)}")
     print(
-        f"client: all listed in {BULK_REGION} (ListSecrets)  {opt_s(result.listed_s)}   "
-        f"({result.listed} listed; confirming pass took {result.list_pass_s:.2f} s)"
+        f"{'ListSecrets in ' + BULK_REGION + ' lists all':<44}{rate_line(n, result.list_s)}"
+        f"  ({result.listed} listed; that pass of {n // LIST_PAGE + 1} pages took "
+        f"{result.list_pass_s:.2f} s)"
     )
-    if result.listed_s is not None:
+    replicated = result.replicated_s
+    if replicated is not None:
         print(
-            f"replication / creation: {result.listed_s / result.create_s:.2f}x   "
-            f"({result.count / result.listed_s:.0f} secrets/s replicated, "
-            f"{result.count / result.create_s:.0f} secrets/s created)"
+            f"replicated to a new region in {replicated:.2f} s = {replicated / result.create_s:.2f}"
+            f" x the creation time"
         )
-    result.errors.print("errors")
+    result.errors.show("errors")
 
 
-def opt_s(seconds: float | None) -> str:
-    return f"{seconds:>8.2f} s" if seconds is not None else "  not reached"
+def rate_line(count: int, seconds: float | None) -> str:
+    if seconds is None:
+        return f"{'not reached':>10}"
+    return f"{seconds:>8.2f} s {count / seconds:>7.0f}/s"
 
 
 # --------------------------------------------------------------------------- report
@@ -912,7 +931,7 @@ def targets(results: Results, options: Options) -> dict[str, bool]:
     bulk = results.bulk
     if bulk is not None:
         per_second = TARGET_BULK_SECRETS / TARGET_BULK_S
-        seconds = bulk.listed_s
+        seconds = bulk.replicated_s
         ok = seconds is not None and bulk.count / seconds >= per_second
         shown = f"{seconds:.1f} s" if seconds is not None else "not reached"
         checks[
@@ -930,7 +949,8 @@ def error_total(results: Results) -> int:
 def lag_json(result: LagResult) -> dict[str, Any]:
     def stats(lags: Sequence[float]) -> dict[str, float | int]:
         figures = {f"p{p}_ms": 1000 * percentile(lags, p) for p in (50, 90, 99)}
-        return {"writes": len(lags), **figures, "max_ms": 1000 * max(lags, default=float("nan"))}
+        extremes = {"mean_ms": 1000 * mean(lags), "max_ms": 1000 * max(lags, default=NAN)}
+        return {"writes": len(lags), **figures, **extremes}
 
     return {
         "writes": asdict(result.write) | {"put_latencies": None},
@@ -948,21 +968,19 @@ def lag_json(result: LagResult) -> dict[str, Any]:
     }
 
 
-def write_json(path: Path, options: Options, results: Results, checks: dict[str, bool]) -> None:
+def write_json(
+    path: Path, options: Options, results: Results, checks: dict[str, bool], load: float
+) -> None:
     document = {
         "benchmark": "replication",
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "load_1m": load},
         "versions": {"python": platform.python_version(), "kinko": common.version_of("kinko")},
         "git": common.git_state(),
         "settings": {"lag": asdict(options.lag), "bulk": asdict(options.bulk)},
         "lag_single_process": lag_json(results.single) if results.single else None,
         "lag_multi_process": lag_json(results.multi) if results.multi else None,
-        "bulk": (
-            asdict(results.bulk) | {"errors": dict(results.bulk.errors.counts)}
-            if results.bulk
-            else None
-        ),
+        "bulk": results.bulk.to_json() if results.bulk else None,
         "targets": checks,
     }
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -1059,13 +1077,23 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     )
 
 
+def warn_if_busy() -> float:
+    """Other work on the machine skews every figure here: say so up front."""
+    load = os.getloadavg()[0]
+    print(f"load average (1 min) before starting: {load:.2f} on {os.cpu_count()} CPUs")
+    if load > 0.5:
+        print("WARNING: the machine is busy; expect noisy figures", file=sys.stderr)
+    return load
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     options = parse_args(argv)
+    load = warn_if_busy()
     with common.terminate_as_exit(), tempfile.TemporaryDirectory(prefix="kinko-bench-") as tmp:
         results = run(options, Path(tmp))
     checks = report(options, results)
     if options.json_path is not None:
-        write_json(options.json_path, options, results, checks)
+        write_json(options.json_path, options, results, checks, load)
     errors = error_total(results)
     if errors:
         print(f"INVALID: {errors} error(s) during the runs (see above)", file=sys.stderr)

@@ -11,6 +11,7 @@ replica gets the latest state once, which carries every earlier change. Outcomes
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections import defaultdict
@@ -73,26 +74,30 @@ class ReplicationSender:
         by_region: dict[str, list[_Work]] = defaultdict(list)
         for work in _coalesce(rows):
             by_region[work.region].append(work)
-        for region, works in by_region.items():
-            await self._send_region(region, works)
+        # Regions are independent: a slow or unreachable one must not delay the others.
+        await asyncio.gather(*(self._send_region(r, w) for r, w in by_region.items()))
         return len(rows)
 
     async def _send_region(self, region: str, works: list[_Work]) -> None:
         syncs: list[tuple[_Work, SecretState]] = []
+        finished: list[_Outcome] = []
+        unreachable: list[tuple[_Work, str]] = []
         for work in works:
             try:
                 if work.kind == "delete":
                     await self._transport.delete(region, work.arn)
-                    await self._done(work, None, None)
+                    finished.append(_Outcome(work))
                 elif work.kind == "detach":
                     await self._transport.detach(region, work.arn, self.region)
-                    await self._done(work, None, None)
+                    finished.append(_Outcome(work))
                 else:
                     state = self._state_for(work)
                     if state is not None:
                         syncs.append((work, state))
             except Unreachable as exc:
-                await self._retry(work, str(exc))
+                unreachable.append((work, str(exc)))
+        await self._finish(finished)
+        await self._retry(unreachable)
         for start in range(0, len(syncs), BATCH):
             await self._apply(region, syncs[start : start + BATCH])
 
@@ -156,6 +161,7 @@ class ReplicationSender:
         )
 
     async def _apply(self, region: str, batch: list[tuple[_Work, SecretState]]) -> None:
+        outcomes: list[_Outcome] = []
         ready: list[tuple[_Work, SecretState]] = []
         for work, state in batch:
             if self._usable(state.account_id, region):
@@ -164,9 +170,7 @@ class ReplicationSender:
                 message = (
                     f"Replication failed: the region {region} is not enabled for this account."
                 )
-                await self._done(work, primary.FAILED, message)
-        if not ready:
-            return
+                outcomes.append(_Outcome(work, primary.FAILED, message))
         try:
             results = await self._transport.apply(region, [state for _, state in ready])
             retry = [i for i, r in enumerate(results) if r.outcome == "need_values"]
@@ -177,11 +181,14 @@ class ReplicationSender:
                 for i, result in zip(retry, again, strict=False):
                     results[i] = result
         except Unreachable as exc:
-            for work, _ in ready:
-                await self._retry(work, str(exc))
+            await self._finish(outcomes)
+            await self._retry([(work, str(exc)) for work, _ in ready])
             return
-        for (work, state), result in zip(ready, results, strict=True):
-            await self._record(work, state, result)
+        outcomes += [
+            self._record(work, state, result)
+            for (work, state), result in zip(ready, results, strict=True)
+        ]
+        await self._finish(outcomes)
 
     def _rebuild(self, work: _Work) -> SecretState | None:
         tx = self._store.reader()
@@ -191,7 +198,7 @@ class ReplicationSender:
             return None
         return self.build_state(tx, secret, replica, work.max_seq, work.committed[0], full=True)
 
-    async def _record(self, work: _Work, state: SecretState, result: ApplyResult) -> None:
+    def _record(self, work: _Work, state: SecretState, result: ApplyResult) -> _Outcome:
         REPLICATION_ATTEMPTS.labels(self.region, work.region, result.outcome).inc()
         key = (work.arn, work.region)
         lag_ms = (time.time() - work.committed[0]) * 1000
@@ -207,46 +214,40 @@ class ReplicationSender:
                 REPLICATION_LAG.labels(self.region, work.region).observe(max(0.0, now - committed))
             held = {v.version_id for v in state.versions if v.unavailable is None}
             self._replica_has[key] = held
-            await self._done(work, primary.IN_SYNC, primary.SUCCEEDED, result.last_accessed_date)
-        elif result.outcome == "detached":
+            return _Outcome(work, primary.IN_SYNC, primary.SUCCEEDED, result.last_accessed_date)
+        if result.outcome == "detached":
             self._forget(work)
-            await self._detached(work)
-        else:
-            self._replica_has.pop(key, None)
-            await self._done(work, primary.FAILED, result.message or "Replication failed.")
+            return _Outcome(work, detached=True)
+        self._replica_has.pop(key, None)
+        return _Outcome(work, primary.FAILED, result.message or "Replication failed.")
 
-    async def _done(
-        self,
-        work: _Work,
-        status: str | None,
-        message: str | None,
-        last_accessed: float | None = None,
-    ) -> None:
+    async def _finish(self, outcomes: list[_Outcome]) -> None:
+        """Record a batch's outcomes in one transaction: rows done, statuses set."""
+        if not outcomes:
+            return
+
         def finish(tx: RegionTx) -> None:
-            tx.outbox_done(work.arn, work.region, work.max_seq)
-            if status is None:
-                return
-            secret = tx.secret_by_arn(work.arn)
-            replica = _replica(tx, secret, work.region)
-            if replica is None:
-                return
-            newer = tx.outbox_pending(work.arn, work.region)
-            replica.status = primary.IN_PROGRESS if newer and status == primary.IN_SYNC else status
-            replica.status_message = None if replica.status == primary.IN_PROGRESS else message
-            if last_accessed is not None:
-                replica.last_accessed_date = last_accessed
-            tx.save_replica(replica)
+            for outcome in outcomes:
+                _apply_outcome(tx, outcome)
 
         await self._store.write(finish)
 
-    async def _retry(self, work: _Work, reason: str) -> None:
-        REPLICATION_ATTEMPTS.labels(self.region, work.region, "unreachable").inc()
-        log.info("replica region %s unreachable (%s); will retry", work.region, reason)
-        attempts = self._attempts(work)
-        delay = min(MAX_BACKOFF, 0.25 * 2**attempts)
-        await self._store.write(
-            lambda tx: tx.outbox_retry(work.arn, work.region, time.time() + delay)
-        )
+    async def _retry(self, failures: list[tuple[_Work, str]]) -> None:
+        """The region is unreachable: keep the rows, try again with exponential backoff."""
+        if not failures:
+            return
+        delays = []
+        for work, reason in failures:
+            REPLICATION_ATTEMPTS.labels(self.region, work.region, "unreachable").inc()
+            log.info("replica region %s unreachable (%s); will retry", work.region, reason)
+            delays.append((work, min(MAX_BACKOFF, 0.25 * 2 ** self._attempts(work))))
+
+        def retry(tx: RegionTx) -> None:
+            now = time.time()
+            for work, delay in delays:
+                tx.outbox_retry(work.arn, work.region, now + delay)
+
+        await self._store.write(retry)
 
     def _attempts(self, work: _Work) -> int:
         due = self._store.reader().outbox_due(float("inf"), BATCH * 5)
@@ -255,17 +256,39 @@ class ReplicationSender:
             default=0,
         )
 
-    async def _detached(self, work: _Work) -> None:
-        def drop(tx: RegionTx) -> None:
-            tx.outbox_done(work.arn, work.region, work.max_seq)
-            secret = tx.secret_by_arn(work.arn)
-            if secret is not None and secret.pk is not None:
-                tx.delete_replica(secret.pk, work.region)
-
-        await self._store.write(drop)
-
     def _forget(self, work: _Work) -> None:
         self._replica_has.pop((work.arn, work.region), None)
+
+
+@dataclass
+class _Outcome:
+    """What became of one unit of work, to record on the primary."""
+
+    work: _Work
+    status: str | None = None  # None: nothing to report (delete, detach)
+    message: str | None = None
+    last_accessed: float | None = None
+    detached: bool = False
+
+
+def _apply_outcome(tx: RegionTx, outcome: _Outcome) -> None:
+    work = outcome.work
+    tx.outbox_done(work.arn, work.region, work.max_seq)
+    secret = tx.secret_by_arn(work.arn)
+    if outcome.detached:
+        if secret is not None and secret.pk is not None:
+            tx.delete_replica(secret.pk, work.region)  # promoted: no longer ours to list
+        return
+    replica = _replica(tx, secret, work.region)
+    if outcome.status is None or replica is None:
+        return
+    newer = tx.outbox_pending(work.arn, work.region)
+    in_sync = outcome.status == primary.IN_SYNC
+    replica.status = primary.IN_PROGRESS if newer and in_sync else outcome.status
+    replica.status_message = None if replica.status == primary.IN_PROGRESS else outcome.message
+    if outcome.last_accessed is not None:
+        replica.last_accessed_date = outcome.last_accessed
+    tx.save_replica(replica)
 
 
 def _replica(tx: RegionTx, secret: SecretRecord | None, region: str) -> ReplicaRecord | None:

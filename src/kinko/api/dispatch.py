@@ -8,6 +8,7 @@ from kinko.api import account, iam, kms, secretsmanager, sts
 from kinko.api.context import Handler, RequestContext
 from kinko.domain.identity import Principal
 from kinko.domain.regions import is_opt_in
+from kinko.domain.replication.accessed import AccessReports
 from kinko.errors import AwsError
 from kinko.protocol.awsjson import Call, JsonService
 from kinko.protocol.query import QueryService
@@ -28,6 +29,9 @@ QUERY_SERVICES = [QueryService("iam", "iam"), QueryService("sts", "sts")]
 # Served per region: a node answers them only for the regions it hosts.
 REGIONAL_SERVICES = frozenset({"secretsmanager", "kms"})
 
+# The reads that set a secret's LastAccessedDate.
+_READS = frozenset({"GetSecretValue", "BatchGetSecretValue"})
+
 HANDLERS: dict[str, dict[str, Handler]] = {
     "secretsmanager": secretsmanager.OPERATIONS,
     "kms": kms.OPERATIONS,
@@ -40,6 +44,7 @@ HANDLERS: dict[str, dict[str, Handler]] = {
 class KinkoBackend:
     def __init__(self, kinko: Kinko) -> None:
         self._kinko = kinko
+        self._accesses = AccessReports(lambda region: kinko.region(region).store, kinko.hosts)
 
     def credential(
         self, access_key_id: str, partition: str, session_token: str | None
@@ -75,4 +80,9 @@ class KinkoBackend:
             source_ip=call.source_ip,
             secure_transport=call.secure_transport,
         )
-        return await handler(context, call.params)
+        result = await handler(context, call.params)
+        if call.service == "secretsmanager" and call.operation in _READS:
+            # A replica whose primary is on another node tells it of the read.
+            values = result.get("SecretValues", []) if "ARN" not in result else [result]
+            await self._accesses.read(call.region, [value["ARN"] for value in values])
+        return result

@@ -100,4 +100,11 @@ class ClusterEndpoint:
             primary_arn, replica_region = data["primary_arn"], data["replica_region"]
             await services.store.write(lambda tx: applier.detach(tx, primary_arn, replica_region))
             return {}
+        if operation == "accessed":
+            primary_arn, replica_region = data["primary_arn"], data["replica_region"]
+            accessed = float(data["accessed"])
+            await services.store.write(
+                lambda tx: applier.record_access(tx, primary_arn, replica_region, accessed)
+            )
+            return {}
         raise AwsError("UnknownOperationException", f"Unknown cluster operation {operation}.")

@@ -60,6 +60,15 @@ class HttpTransport:
             region, "detach", {"primary_arn": primary_arn, "replica_region": replica_region}
         )
 
+    async def accessed(
+        self, region: str, primary_arn: str, replica_region: str, accessed: float
+    ) -> None:
+        await self._call(
+            region,
+            "accessed",
+            {"primary_arn": primary_arn, "replica_region": replica_region, "accessed": accessed},
+        )
+
     async def close(self) -> None:
         await self._client.aclose()
 
@@ -83,3 +92,8 @@ class RoutingTransport:
 
     async def detach(self, region: str, primary_arn: str, replica_region: str) -> None:
         await self._pick(region).detach(region, primary_arn, replica_region)
+
+    async def accessed(
+        self, region: str, primary_arn: str, replica_region: str, accessed: float
+    ) -> None:
+        await self._pick(region).accessed(region, primary_arn, replica_region, accessed)

@@ -273,3 +273,24 @@ def test_replicas_and_outbox(store: RegionStore) -> None:
     assert not store.reader().outbox_pending(secret.arn, "us-west-2")
     write(store, lambda tx: tx.delete_replica(pk, "eu-west-1"))
     assert [r.region for r in store.reader().replicas(pk)] == ["us-west-2"]
+
+
+def test_readers_never_see_stale_rows(store: RegionStore, tmp_path: Path) -> None:
+    """Readers may cache point reads; a commit anywhere must show at once."""
+    secret = _secret("fresh")
+    write(store, lambda tx: tx.insert_secret(secret))
+    reader = store.reader()
+    first = reader.secret_by_arn(secret.arn)
+    assert first is not None and first.description is None
+    secret.description = "changed"
+    write(store, lambda tx: tx.update_secret(secret))
+    seen = reader.secret_by_arn(secret.arn)  # the same reader, after a write here
+    assert seen is not None and seen.description == "changed"
+    # A commit by another connection (another worker process, say) shows in a new reader.
+    import sqlite3
+
+    other = sqlite3.connect(tmp_path / "regions" / "us-east-1.db", isolation_level=None)
+    other.execute("UPDATE secrets SET description = 'elsewhere' WHERE arn = ?", (secret.arn,))
+    other.close()
+    again = store.reader().secret_by_arn(secret.arn)
+    assert again is not None and again.description == "elsewhere"

@@ -141,6 +141,18 @@ class ReplicaApplier:
         if secret is not None and secret.pk is not None:
             tx.delete_replica(secret.pk, replica_region)
 
+    def record_access(
+        self, tx: RegionTx, primary_arn: str, replica_region: str, accessed: float
+    ) -> None:
+        """On the primary: a replica on another node was read, on `accessed` (a day)."""
+        secret = tx.secret_by_arn(primary_arn)
+        if secret is None or secret.pk is None or secret.is_replica:
+            return
+        for replica in tx.replicas(secret.pk):
+            if replica.region == replica_region and (replica.last_accessed_date or 0) < accessed:
+                replica.last_accessed_date = accessed
+                tx.save_replica(replica)
+
     @staticmethod
     def promote(tx: RegionTx, secret: SecretRecord) -> None:
         """StopReplicationToReplica: the replica becomes a standalone, writable secret."""

@@ -20,11 +20,13 @@ from dataclasses import dataclass, field
 
 from kinko.domain.access import AccessControl, ActingCaller
 from kinko.domain.replication import primary
+from kinko.domain.replication.accessed import ACCESSED
 from kinko.domain.replication.payload import (
     ApplyResult,
     SecretState,
     VersionState,
     principal_from_json,
+    replica_arn,
 )
 from kinko.domain.replication.transport import Transport, Unreachable
 from kinko.domain.secrets.service import SecretsService
@@ -90,6 +92,11 @@ class ReplicationSender:
                 elif work.kind == "detach":
                     await self._transport.detach(region, work.arn, self.region)
                     finished.append(_Outcome(work))
+                elif work.kind == ACCESSED:
+                    accessed = self._accessed(work)
+                    if accessed is not None:
+                        await self._transport.accessed(region, work.arn, self.region, accessed)
+                    finished.append(_Outcome(work))
                 else:
                     state = self._state_for(work)
                     if state is not None:
@@ -100,6 +107,13 @@ class ReplicationSender:
         await self._retry(unreachable)
         for start in range(0, len(syncs), BATCH):
             await self._apply(region, syncs[start : start + BATCH])
+
+    def _accessed(self, work: _Work) -> float | None:
+        """The LastAccessedDate of this region's replica of `work.arn`, if still one."""
+        secret = self._store.reader().secret_by_arn(replica_arn(work.arn, self.region))
+        if secret is None or secret.replica_of != work.region:
+            return None  # gone, or promoted: the primary no longer lists this region
+        return secret.last_accessed_date
 
     def _state_for(self, work: _Work) -> SecretState | None:
         tx = self._store.reader()
@@ -305,6 +319,8 @@ def _coalesce(rows: list[OutboxRecord]) -> list[_Work]:
         work = works.get(key)
         if work is None:
             work = works[key] = _Work(row.secret_arn, row.region, row.kind, row.seq)
-        work.kind, work.max_seq = row.kind, max(work.max_seq, row.seq)
+        if not (row.kind == ACCESSED and work.kind == "detach"):
+            work.kind = row.kind  # the latest wins, but a detach outranks an access report
+        work.max_seq = max(work.max_seq, row.seq)
         work.committed.append(row.committed_at)
     return list(works.values())

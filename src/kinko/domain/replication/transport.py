@@ -20,6 +20,9 @@ class Transport(Protocol):
     async def apply(self, region: str, states: list[SecretState]) -> list[ApplyResult]: ...
     async def delete(self, region: str, primary_arn: str) -> None: ...
     async def detach(self, region: str, primary_arn: str, replica_region: str) -> None: ...
+    async def accessed(
+        self, region: str, primary_arn: str, replica_region: str, accessed: float
+    ) -> None: ...
 
 
 class InProcessTransport:
@@ -39,3 +42,11 @@ class InProcessTransport:
     async def detach(self, region: str, primary_arn: str, replica_region: str) -> None:
         store, applier = self._region(region)
         await store.write(lambda tx: applier.detach(tx, primary_arn, replica_region))
+
+    async def accessed(
+        self, region: str, primary_arn: str, replica_region: str, accessed: float
+    ) -> None:
+        store, applier = self._region(region)
+        await store.write(
+            lambda tx: applier.record_access(tx, primary_arn, replica_region, accessed)
+        )

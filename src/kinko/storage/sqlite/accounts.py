@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from kinko.storage.records import AccessKeyRecord, RegionState
+from kinko.storage.sqlite.cache import ReadCache, memoized
 from kinko.storage.sqlite.database import Database
 from kinko.storage.sqlite.iam import ACCESS_KEY_COLUMNS, IamQueries, access_key_from_row
 
@@ -15,8 +16,9 @@ T = TypeVar("T")
 
 
 class SqliteGlobalTx(IamQueries):
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, cache: ReadCache | None = None) -> None:
         self._conn = conn
+        self._cache = cache  # readers only: a writer must always see its own changes
 
     def account_ids(self) -> list[str]:
         return [row[0] for row in self._conn.execute("SELECT account_id FROM accounts")]
@@ -33,6 +35,7 @@ class SqliteGlobalTx(IamQueries):
             (account_id, created_date),
         )
 
+    @memoized
     def access_key(self, access_key_id: str) -> AccessKeyRecord | None:
         row = self._conn.execute(
             f"SELECT {ACCESS_KEY_COLUMNS} FROM access_keys WHERE access_key_id = ?",
@@ -88,7 +91,7 @@ class SqliteGlobalStore:
         self._db = Database(data_dir / "global.db", "global")
 
     def reader(self) -> SqliteGlobalTx:
-        return SqliteGlobalTx(self._db.reader())
+        return SqliteGlobalTx(self._db.reader(), self._db.read_cache())
 
     async def write(self, fn: Callable[[SqliteGlobalTx], T]) -> T:
         return await self._db.write(lambda conn: fn(SqliteGlobalTx(conn)))

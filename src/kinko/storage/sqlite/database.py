@@ -19,6 +19,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kinko.storage.sqlite.cache import ReadCache
+
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,7 @@ class Database:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        self.commits = 0  # by this process; read caches compare it (see cache.py)
         self._writer = _connect(path)
         self._writer.execute("PRAGMA journal_mode = WAL")
         self._migrate(kind)
@@ -79,6 +82,13 @@ class Database:
             conn = self._local.conn = _connect(self.path)
         return conn
 
+    def read_cache(self) -> ReadCache:
+        """This thread's cache of point reads, checked against the latest commit."""
+        cache: ReadCache | None = getattr(self._local, "cache", None)
+        if cache is None:
+            cache = self._local.cache = ReadCache(self.reader(), lambda: self.commits)
+        return cache.refresh()
+
     def _run(self) -> None:
         while True:
             task = self._queue.get()
@@ -103,6 +113,7 @@ class Database:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+        self.commits += 1
         return result
 
     def submit(self, fn: Callable[[sqlite3.Connection], T]) -> Future[T]:

@@ -7,6 +7,7 @@ import sqlite3
 from typing import Any
 
 from kinko.storage.records import KmsAliasRecord, KmsKeyRecord, KmsMaterialRecord
+from kinko.storage.sqlite.cache import ReadCache, memoized
 
 _KEY_COLUMNS = (
     "key_id, account_id, arn, key_manager, key_state, created_date, description, "
@@ -58,7 +59,9 @@ def _alias(row: Any) -> KmsAliasRecord:
 
 class SqliteKmsQueries:
     _conn: sqlite3.Connection
+    _cache: ReadCache | None
 
+    @memoized
     def kms_key(self, key_id: str) -> KmsKeyRecord | None:
         row = self._conn.execute(f"{_KEY_SELECT} WHERE k.key_id = ?", (key_id,)).fetchone()
         return _key(row) if row else None
@@ -116,6 +119,7 @@ class SqliteKmsQueries:
         self._conn.execute("DELETE FROM kms_key_materials WHERE key_id = ?", (key_id,))
         self._conn.execute("DELETE FROM kms_keys WHERE key_id = ?", (key_id,))
 
+    @memoized
     def kms_material(self, key_id: str, version: int) -> KmsMaterialRecord | None:
         row = self._conn.execute(
             f"SELECT {_MATERIAL_COLUMNS} FROM kms_key_materials WHERE key_id = ? AND version = ?",

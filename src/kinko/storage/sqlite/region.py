@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from kinko.storage.records import SecretRecord, VersionRecord
+from kinko.storage.sqlite.cache import ReadCache, memoized
 from kinko.storage.sqlite.database import Database
 from kinko.storage.sqlite.kms import SqliteKmsQueries
 from kinko.storage.sqlite.replication import SqliteReplicationQueries
@@ -88,10 +89,12 @@ def _secret_values(s: SecretRecord) -> tuple[Any, ...]:
 
 
 class SqliteRegionTx(SqliteReplicationQueries, SqliteKmsQueries):
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, cache: ReadCache | None = None) -> None:
         self._conn = conn
+        self._cache = cache  # readers only: a writer must always see its own changes
 
     # secrets
+    @memoized
     def secret_by_name(self, account_id: str, name: str) -> SecretRecord | None:
         row = self._conn.execute(
             f"SELECT {_SECRET_COLUMNS} FROM secrets WHERE account_id = ? AND name = ?",
@@ -99,6 +102,7 @@ class SqliteRegionTx(SqliteReplicationQueries, SqliteKmsQueries):
         ).fetchone()
         return _secret(row) if row else None
 
+    @memoized
     def secret_by_arn(self, arn: str) -> SecretRecord | None:
         row = self._conn.execute(
             f"SELECT {_SECRET_COLUMNS} FROM secrets WHERE arn = ?", (arn,)
@@ -221,6 +225,7 @@ class SqliteRegionTx(SqliteReplicationQueries, SqliteKmsQueries):
         ).fetchone()
         return row[0] if row else None
 
+    @memoized
     def version_at_stage(self, secret_pk: int, stage: str) -> VersionRecord | None:
         columns = ", ".join(f"v.{c}" for c in _VERSION_COLUMNS.split(", "))
         row = self._conn.execute(
@@ -231,6 +236,7 @@ class SqliteRegionTx(SqliteReplicationQueries, SqliteKmsQueries):
         ).fetchone()
         return _version(row) if row else None
 
+    @memoized
     def labels(self, secret_pk: int, version_id: str) -> list[str]:
         rows = self._conn.execute(
             "SELECT stage FROM stages WHERE secret_pk = ? AND version_id = ? ORDER BY rowid",
@@ -259,7 +265,7 @@ class SqliteRegionStore:
         self._db = Database(data_dir / "regions" / f"{region}.db", "region")
 
     def reader(self) -> SqliteRegionTx:
-        return SqliteRegionTx(self._db.reader())
+        return SqliteRegionTx(self._db.reader(), self._db.read_cache())
 
     async def write(self, fn: Callable[[SqliteRegionTx], T]) -> T:
         return await self._db.write(lambda conn: fn(SqliteRegionTx(conn)))

@@ -1,4 +1,4 @@
-"""Replication in one process: replicate, keep in sync, report, refuse, promote."""
+"""Replication in both deployments: replicate, keep in sync, report, refuse, promote."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 import boto3
 import botocore.config
 
-from tests.conftest import ACCESS_KEY_ID, SECRET_ACCESS_KEY, Server
+from tests.conftest import ACCESS_KEY_ID, SECRET_ACCESS_KEY
+from tests.integration.replication.deployments import Deployment
 from tests.integration.replication.helpers import (
     REPLICA_REFUSAL,
     error_of,
@@ -34,11 +35,12 @@ POLICY = json.dumps(
 )
 
 
-def test_cli_example_answers_in_progress_then_in_sync(aws: Any, sm: Any, unique: Any) -> None:
+def test_cli_example_answers_in_progress_then_in_sync(deployment: Deployment, unique: Any) -> None:
+    sm = deployment.client("us-east-1")
     name = unique("MyTestSecret")
     sm.create_secret(Name=name, SecretString="hunter2")
     out = json.loads(
-        aws(
+        deployment.aws(
             "secretsmanager", "replicate-secret-to-regions",
             "--secret-id", name, "--add-replica-regions", "Region=eu-west-3",
         ).stdout
@@ -51,7 +53,8 @@ def test_cli_example_answers_in_progress_then_in_sync(aws: Any, sm: Any, unique:
     assert synced["StatusMessage"] == "Replication succeeded"
 
 
-def test_replica_mirrors_the_primary(server: Server, sm: Any, unique: Any) -> None:
+def test_replica_mirrors_the_primary(deployment: Deployment, unique: Any) -> None:
+    sm = deployment.client("us-east-1")
     name = unique("mirror")
     arn = sm.create_secret(
         Name=name,
@@ -79,7 +82,7 @@ def test_replica_mirrors_the_primary(server: Server, sm: Any, unique: Any) -> No
     )
     sm.replicate_secret_to_regions(SecretId=name, AddReplicaRegions=[{"Region": "eu-west-1"}])
     wait_status(sm, name, "eu-west-1", "InSync")
-    replica = server.client("eu-west-1")
+    replica = deployment.client("eu-west-1")
     described = replica.describe_secret(SecretId=name)
     primary = sm.describe_secret(SecretId=name)
     assert described["ARN"] == replica_arn(arn, "eu-west-1")
@@ -108,10 +111,11 @@ def test_replica_mirrors_the_primary(server: Server, sm: Any, unique: Any) -> No
     assert {tuple(v["KmsKeyIds"]) for v in versions} == {("DefaultEncryptionKey",)}
 
 
-def test_changes_keep_flowing(server: Server, sm: Any, unique: Any) -> None:
+def test_changes_keep_flowing(deployment: Deployment, unique: Any) -> None:
+    sm = deployment.client("us-east-1")
     name = unique("flow")
     sm.create_secret(Name=name, SecretString="v1", AddReplicaRegions=[{"Region": "ap-southeast-2"}])
-    replica = server.client("ap-southeast-2")
+    replica = deployment.client("ap-southeast-2")
     wait_status(sm, name, "ap-southeast-2", "InSync")
     current = sm.put_secret_value(SecretId=name, SecretString="v2")["VersionId"]
     sm.update_secret(SecretId=name, Description="now described")
@@ -144,11 +148,12 @@ def test_changes_keep_flowing(server: Server, sm: Any, unique: Any) -> None:
     wait_status(sm, name, "ap-southeast-2", "InSync")
 
 
-def test_replicas_refuse_writes_and_serve_reads(server: Server, sm: Any, unique: Any) -> None:
+def test_replicas_refuse_writes_and_serve_reads(deployment: Deployment, unique: Any) -> None:
+    sm = deployment.client("us-east-1")
     name = unique("readonly")
     sm.create_secret(Name=name, SecretString="v1", AddReplicaRegions=[{"Region": "us-west-2"}])
     wait_status(sm, name, "us-west-2", "InSync")
-    replica = server.client("us-west-2")
+    replica = deployment.client("us-west-2")
     token = "a" * 32
     refused = [
         (
@@ -188,12 +193,14 @@ def test_replicas_refuse_writes_and_serve_reads(server: Server, sm: Any, unique:
     assert name in [s["Name"] for s in listed["SecretList"]]
     entry = next(s for s in listed["SecretList"] if s["Name"] == name)
     assert entry["PrimaryRegion"] == "us-east-1"
+    # The primary's status shows the replica's LastAccessedDate, wherever the replica lives.
     accessed = wait_until(lambda: statuses(sm, name)["us-west-2"].get("LastAccessedDate"))
-    assert accessed is not None
+    assert accessed == replica.describe_secret(SecretId=name)["LastAccessedDate"]
     assert replica.describe_secret(SecretId=name).get("Description") is None
 
 
-def test_synchronous_refusals(server: Server, sm: Any, unique: Any) -> None:
+def test_synchronous_refusals(deployment: Deployment, unique: Any) -> None:
+    sm = deployment.client("us-east-1")
     name = unique("refusals")
     sm.create_secret(Name=name, SecretString="v1")
     same = error_of(
@@ -205,7 +212,7 @@ def test_synchronous_refusals(server: Server, sm: Any, unique: Any) -> None:
     )
     assert code == "InvalidParameterException" and "partition" in message
     code, _ = error_of(
-        server.client("us-gov-west-1").create_secret,
+        deployment.client("us-gov-west-1").create_secret,
         Name=unique("gov"),
         SecretString="x",
         AddReplicaRegions=[{"Region": "us-east-1"}],
@@ -221,11 +228,11 @@ def test_synchronous_refusals(server: Server, sm: Any, unique: Any) -> None:
     assert "PrimaryRegion" not in sm.describe_secret(SecretId=name)
 
 
-def test_empty_replica_list_is_refused(server: Server, unique: Any) -> None:
+def test_empty_replica_list_is_refused(deployment: Deployment, unique: Any) -> None:
     # boto3 refuses an empty list itself; switch its checks off to reach the server.
     client = boto3.client(
         "secretsmanager",
-        endpoint_url=server.endpoint,
+        endpoint_url=deployment.entry.endpoint,
         region_name="us-east-1",
         aws_access_key_id=ACCESS_KEY_ID,
         aws_secret_access_key=SECRET_ACCESS_KEY,
@@ -237,7 +244,8 @@ def test_empty_replica_list_is_refused(server: Server, unique: Any) -> None:
     assert error_of(client.describe_secret, SecretId=name)[0] == "ResourceNotFoundException"
 
 
-def test_delete_remove_and_promote(server: Server, sm: Any, unique: Any) -> None:
+def test_delete_remove_and_promote(deployment: Deployment, unique: Any) -> None:
+    sm = deployment.client("us-east-1")
     name = unique("lifecycle")
     arn = sm.create_secret(
         Name=name,
@@ -258,7 +266,7 @@ def test_delete_remove_and_promote(server: Server, sm: Any, unique: Any) -> None
     removed = sm.remove_regions_from_replication(SecretId=name, RemoveReplicaRegions=["eu-north-1"])
     assert removed["ARN"] == arn
     assert [s["Region"] for s in removed["ReplicationStatus"]] == ["eu-west-2", "ca-central-1"]
-    gone = server.client("eu-north-1")
+    gone = deployment.client("eu-north-1")
     wait_until(lambda: is_gone(gone, name))
     assert (
         error_of(
@@ -268,7 +276,7 @@ def test_delete_remove_and_promote(server: Server, sm: Any, unique: Any) -> None
     )
 
     # Promote the Canadian replica: it becomes standalone and writable, same ARN.
-    canada = server.client("ca-central-1")
+    canada = deployment.client("ca-central-1")
     promoted = canada.stop_replication_to_replica(SecretId=name)
     assert promoted["ARN"] == replica_arn(arn, "ca-central-1")
     canada.put_secret_value(SecretId=name, SecretString="independent")
@@ -277,7 +285,9 @@ def test_delete_remove_and_promote(server: Server, sm: Any, unique: Any) -> None
     wait_until(lambda: "ca-central-1" not in statuses(sm, name))
     sm.put_secret_value(SecretId=name, SecretString="v2")
     wait_until(
-        lambda: server.client("eu-west-2").get_secret_value(SecretId=name)["SecretString"] == "v2"
+        lambda: (
+            deployment.client("eu-west-2").get_secret_value(SecretId=name)["SecretString"] == "v2"
+        )
     )
     assert canada.get_secret_value(SecretId=name)["SecretString"] == "independent"
     code, _ = error_of(sm.stop_replication_to_replica, SecretId=name)
@@ -288,9 +298,10 @@ def test_delete_remove_and_promote(server: Server, sm: Any, unique: Any) -> None
     sm.delete_secret(SecretId=name, ForceDeleteWithoutRecovery=True)
 
 
-def test_name_taken_fails_until_overwritten(server: Server, sm: Any, unique: Any) -> None:
+def test_name_taken_fails_until_overwritten(deployment: Deployment, unique: Any) -> None:
+    sm = deployment.client("us-east-1")
     name = unique("clash")
-    other = server.client("sa-east-1")
+    other = deployment.client("sa-east-1")
     squatter = other.create_secret(Name=name, SecretString="squatter")["ARN"]
     sm.create_secret(Name=name, SecretString="mine")
     sm.replicate_secret_to_regions(SecretId=name, AddReplicaRegions=[{"Region": "sa-east-1"}])
@@ -306,33 +317,29 @@ def test_name_taken_fails_until_overwritten(server: Server, sm: Any, unique: Any
     assert error_of(other.describe_secret, SecretId=squatter)[0] == "ResourceNotFoundException"
 
 
-def test_every_version_arrives(server: Server, sm: Any, unique: Any) -> None:
+def test_every_version_arrives(deployment: Deployment, unique: Any) -> None:
+    sm = deployment.client("us-east-1")
     name = unique("versions")
     sm.create_secret(Name=name, SecretString="v0", AddReplicaRegions=[{"Region": "eu-central-1"}])
     ids = [
         sm.put_secret_value(SecretId=name, SecretString=f"v{i}")["VersionId"] for i in range(1, 8)
     ]
     wait_status(sm, name, "eu-central-1", "InSync")
-    replica = server.client("eu-central-1")
+    replica = deployment.client("eu-central-1")
     for i, version_id in enumerate(ids, start=1):
         assert (
             replica.get_secret_value(SecretId=name, VersionId=version_id)["SecretString"] == f"v{i}"
         )
 
 
-def test_opt_in_region_fails_until_enabled(server: Server, sm: Any, unique: Any) -> None:
+def test_opt_in_region_fails_until_enabled(deployment: Deployment, unique: Any) -> None:
+    sm = deployment.client("us-east-1")
     name = unique("optin")
     sm.create_secret(Name=name, SecretString="v1")
     sm.replicate_secret_to_regions(SecretId=name, AddReplicaRegions=[{"Region": "me-south-1"}])
     failed = wait_status(sm, name, "me-south-1", "Failed")
     assert "not enabled" in failed["StatusMessage"]
-    account = server.client("us-east-1", service="account")
-    account.enable_region(RegionName="me-south-1")
-    wait_until(
-        lambda: (
-            account.get_region_opt_status(RegionName="me-south-1")["RegionOptStatus"] == "ENABLED"
-        )
-    )
+    deployment.enable_region("me-south-1")
     sm.replicate_secret_to_regions(SecretId=name, AddReplicaRegions=[{"Region": "me-south-1"}])
     wait_status(sm, name, "me-south-1", "InSync")
-    assert server.client("me-south-1").get_secret_value(SecretId=name)["SecretString"] == "v1"
+    assert deployment.client("me-south-1").get_secret_value(SecretId=name)["SecretString"] == "v1"

@@ -10,25 +10,15 @@ import time
 from dataclasses import dataclass, field
 
 from kinko.domain.identity import Caller
-from kinko.domain.kms import KeyService, KmsError, require_enabled
-from kinko.domain.replication.primary import enqueue_all, refuse_replica, undeletable
 from kinko.domain.secrets import labels as stages_
-from kinko.domain.secrets.lookup import (
-    Value,
-    encryption_failure,
-    open_value,
-    require_live,
-    resolve,
-    seal_value,
-)
-from kinko.domain.secrets.names import check_name, new_arn, parse_secret_id
-from kinko.domain.secrets.policies import check_policy
-from kinko.errors import AwsError, invalid_parameter, invalid_request, not_found, resource_exists
-from kinko.storage.interface import RegionStore, RegionTx
-from kinko.storage.records import KmsKeyRecord, SecretRecord, VersionRecord
-
-DAY = 86400.0
-MAX_TAGS = 50
+from kinko.domain.secrets.base import DAY
+from kinko.domain.secrets.lifecycle import LifecycleOps
+from kinko.domain.secrets.lookup import Value, require_live, resolve, seal_value
+from kinko.domain.secrets.metadata import MetadataOps, check_tags, request_tags
+from kinko.domain.secrets.names import check_name, new_arn
+from kinko.errors import AwsError, invalid_request, not_found, resource_exists
+from kinko.storage.interface import RegionTx
+from kinko.storage.records import SecretRecord, VersionRecord
 
 
 def today(now: float) -> float:
@@ -72,12 +62,9 @@ def missing_token() -> AwsError:
     )
 
 
-class SecretsService:
-    def __init__(self, store: RegionStore, keys: KeyService) -> None:
-        self.store = store
-        self.keys = keys
-        self.region = store.region
-        self.partition = keys.partition
+class SecretsService(LifecycleOps, MetadataOps):
+    """The Secrets Manager semantics of one region (reads, and writes that make versions;
+    lifecycle and metadata changes live in their own modules)."""
 
     # --- reads -----------------------------------------------------------------
 
@@ -169,98 +156,7 @@ class SecretsService:
             return "DefaultEncryptionKey"
         return key.arn
 
-    # --- writes ----------------------------------------------------------------
-
-    @staticmethod
-    def _writable(secret: SecretRecord) -> None:
-        """Writes need a live secret in its primary region."""
-        require_live(secret)
-        refuse_replica(secret)
-
-    @staticmethod
-    def _save(tx: RegionTx, secret: SecretRecord) -> None:
-        """Store a changed secret and, in the same transaction, queue it for its replicas."""
-        tx.update_secret(secret)
-        enqueue_all(tx, secret)
-
-    def key_for(
-        self, tx: RegionTx, secret: SecretRecord, caller: Caller, encrypt: bool
-    ) -> KmsKeyRecord:
-        """The key that protects `secret` here, once the caller may use it through us."""
-        key = self._key_for(tx, secret)
-        self._authorize_key(caller, key, "kms:GenerateDataKey" if encrypt else "kms:Decrypt")
-        return key
-
-    def read_version(
-        self, tx: RegionTx, secret: SecretRecord, version: VersionRecord, caller: Caller
-    ) -> Value:
-        """A version's plaintext, for a caller allowed to decrypt it through us."""
-        key = tx.kms_key(version.kms_key_id or "")
-        if key is not None:
-            self._authorize_key(caller, key, "kms:Decrypt")
-        return open_value(tx, self.keys, secret, version, key)
-
-    def _authorize_key(self, caller: Caller, key: KmsKeyRecord, action: str) -> None:
-        """Secrets Manager uses a KMS key on the caller's behalf: the key policy decides.
-
-        The AWS managed key's fixed policy lets every principal of its account use it
-        through Secrets Manager and no one else, so it is decided here without evaluation.
-        """
-        if key.key_manager == "AWS":
-            if caller.principal.account_id != key.account_id:
-                raise invalid_request(
-                    "You can't access a secret from a different AWS account if you encrypt "
-                    "the secret with the default KMS service key."
-                )
-            return
-        try:
-            caller.authorize(
-                action,
-                key.arn,
-                resource_account=key.account_id,
-                resource_policy=self.keys.policy_of(key),
-                key_policy=True,
-                context={
-                    "kms:ViaService": f"secretsmanager.{self.region}.amazonaws.com",
-                    "kms:CallerAccount": caller.principal.account_id,
-                },
-            )
-        except AwsError as exc:
-            if exc.code != "AccessDeniedException":
-                raise
-            raise AwsError("AccessDeniedException", "Access to KMS is not allowed") from None
-
-    def _key_for(self, tx: RegionTx, secret: SecretRecord) -> KmsKeyRecord:
-        if secret.kms_key_id is None:
-            return self.keys.ensure_managed_key(tx, secret.account_id)
-        try:
-            return self.keys.resolve(tx, secret.account_id, secret.kms_key_id)
-        except KmsError as exc:
-            raise encryption_failure(exc) from None
-
-    def _normalize_key(
-        self, tx: RegionTx, account_id: str, ref: str | None, caller: Caller
-    ) -> str | None:
-        """The key reference to keep (as given), once the key may protect the secret:
-        None stands for aws/secretsmanager."""
-        if not ref or self.keys.names_managed_key(account_id, ref):
-            return None
-        try:
-            key = self.keys.resolve(tx, account_id, ref)
-        except KmsError as exc:
-            raise invalid_parameter(
-                f"The operation failed because of an invalid KMS key: {exc.message}"
-            ) from None
-        if key.key_manager == "AWS":
-            return None
-        # Like AWS, validate the caller's use of the new key before keeping it.
-        self._authorize_key(caller, key, "kms:GenerateDataKey")
-        self._authorize_key(caller, key, "kms:Decrypt")
-        try:
-            require_enabled(key)
-        except KmsError as exc:
-            raise encryption_failure(exc) from None
-        return ref
+    # --- writes that make versions --------------------------------------------
 
     def _add_version(
         self,
@@ -299,16 +195,6 @@ class SecretsService:
         for version_id in stages_.deprecated_to_prune(versions, new_stages, now):
             tx.delete_version(secret.pk, version_id)
         return stages_.labels_of(new_stages, token)
-
-    @staticmethod
-    def _save_stages(
-        tx: RegionTx, secret_pk: int, old: dict[str, str], new: dict[str, str]
-    ) -> None:
-        for label in old.keys() - new.keys():
-            tx.remove_stage(secret_pk, label)
-        for label, version_id in new.items():
-            if old.get(label) != version_id:
-                tx.set_stage(secret_pk, label, version_id)
 
     async def create(
         self,
@@ -475,220 +361,3 @@ class SecretsService:
                 self.keys, key, secret, version, self.read_version(tx, secret, version, caller)
             )
             tx.update_version(version)
-
-    async def update_stage(
-        self,
-        caller: Caller,
-        secret_id: str,
-        label: str,
-        remove_from: str | None,
-        move_to: str | None,
-    ) -> SecretRecord:
-        def move(tx: RegionTx) -> SecretRecord:
-            secret = resolve(
-                tx,
-                caller,
-                secret_id,
-                self.region,
-                "UpdateSecretVersionStage",
-                {"secretsmanager:VersionStage": label},
-            )
-            self._writable(secret)
-            assert secret.pk is not None
-            stages = tx.stages(secret.pk)
-            holder = stages.get(label)
-            if move_to is not None and tx.version(secret.pk, move_to) is None:
-                raise invalid_parameter(
-                    f"Secrets Manager can't find the specified secret version: {move_to}."
-                )
-            if remove_from is not None and holder != remove_from:
-                raise invalid_parameter(
-                    f"The staging label {label} is not attached to version {remove_from}."
-                )
-            if move_to is None:
-                if remove_from is None:
-                    raise invalid_parameter(
-                        "You must specify either MoveToVersionId or RemoveFromVersionId."
-                    )
-                if label == stages_.CURRENT:
-                    raise invalid_parameter(
-                        "You can only move staging label AWSCURRENT to a different secret "
-                        "version. It can't be completely removed."
-                    )
-                new_stages = {k: v for k, v in stages.items() if k != label}
-            else:
-                if holder is not None and holder != move_to and remove_from is None:
-                    raise invalid_parameter(
-                        "The parameter RemoveFromVersionId can't be empty. Staging label "
-                        f"{label} is currently attached to version {holder}, so you must "
-                        "explicitly reference that version in RemoveFromVersionId."
-                    )
-                new_stages = stages_.attach(stages, move_to, [label])
-            if len(new_stages) > stages_.MAX_LABELS:
-                raise AwsError(
-                    "LimitExceededException",
-                    f"A secret can have at most {stages_.MAX_LABELS} staging labels.",
-                )
-            self._save_stages(tx, secret.pk, stages, new_stages)
-            secret.last_changed_date = time.time()
-            self._save(tx, secret)
-            return secret
-
-        return await self.store.write(move)
-
-    async def delete(
-        self, caller: Caller, secret_id: str, window_days: int | None, force: bool
-    ) -> tuple[str, str, float]:
-        if force and window_days is not None:
-            raise invalid_parameter(
-                "You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays."
-            )
-        days = 30 if window_days is None else window_days
-        if not force and not 7 <= days <= 30:
-            raise invalid_parameter(
-                "The RecoveryWindowInDays value must be between 7 and 30 days (inclusive)."
-            )
-
-        def delete(tx: RegionTx) -> tuple[str, str, float]:
-            now = time.time()
-            try:
-                secret = resolve(tx, caller, secret_id, self.region, "DeleteSecret")
-            except AwsError as exc:
-                if not (force and exc.code == "ResourceNotFoundException"):
-                    raise
-                # AWS answers a forced delete of a missing secret as if it existed.
-                ref = parse_secret_id(secret_id)
-                arn = ref.arn or new_arn(
-                    self.partition, self.region, caller.principal.account_id, ref.name
-                )
-                return arn, ref.name, now
-            refuse_replica(secret)
-            regions = [r.region for r in tx.replicas(secret.pk or 0)]
-            if regions:
-                raise undeletable(secret, regions)
-            if force:
-                tx.delete_secret(secret.pk or 0)
-                return secret.arn, secret.name, now
-            if secret.deleted_date is not None:
-                raise invalid_request(
-                    "You can't perform this operation on the secret because it was already "
-                    "scheduled for deletion."
-                )
-            secret.deleted_date = now
-            secret.deletion_date = now + days * DAY
-            secret.last_changed_date = now
-            self._save(tx, secret)
-            return secret.arn, secret.name, secret.deletion_date
-
-        return await self.store.write(delete)
-
-    async def restore(self, caller: Caller, secret_id: str) -> SecretRecord:
-        def restore(tx: RegionTx) -> SecretRecord:
-            secret = resolve(tx, caller, secret_id, self.region, "RestoreSecret")
-            refuse_replica(secret)
-            if secret.deleted_date is not None:
-                secret.deleted_date = secret.deletion_date = None
-                secret.last_changed_date = time.time()
-                self._save(tx, secret)
-            return secret
-
-        return await self.store.write(restore)
-
-    async def tag(self, caller: Caller, secret_id: str, tags: list[dict[str, str]]) -> None:
-        check_tags(tags)
-
-        def tag(tx: RegionTx) -> None:
-            secret = resolve(tx, caller, secret_id, self.region, "TagResource", request_tags(tags))
-            self._writable(secret)
-            merged = {t["Key"]: t["Value"] for t in secret.tags}
-            merged.update({t["Key"]: t["Value"] for t in tags})
-            if len(merged) > MAX_TAGS:
-                raise too_many_tags()
-            secret.tags = [{"Key": k, "Value": v} for k, v in merged.items()]
-            secret.last_changed_date = time.time()
-            self._save(tx, secret)
-
-        await self.store.write(tag)
-
-    async def untag(self, caller: Caller, secret_id: str, keys: list[str]) -> None:
-        def untag(tx: RegionTx) -> None:
-            secret = resolve(
-                tx, caller, secret_id, self.region, "UntagResource", {"aws:TagKeys": list(keys)}
-            )
-            self._writable(secret)
-            secret.tags = [t for t in secret.tags if t["Key"] not in keys]
-            secret.last_changed_date = time.time()
-            self._save(tx, secret)
-
-        await self.store.write(untag)
-
-    async def put_policy(
-        self, caller: Caller, secret_id: str, document: str, block_public: bool
-    ) -> SecretRecord:
-        check_policy(document, block_public)
-
-        def put(tx: RegionTx) -> SecretRecord:
-            secret = resolve(
-                tx,
-                caller,
-                secret_id,
-                self.region,
-                "PutResourcePolicy",
-                {"secretsmanager:BlockPublicPolicy": str(block_public).lower()},
-            )
-            self._writable(secret)
-            secret.policy = document
-            secret.last_changed_date = time.time()
-            self._save(tx, secret)
-            return secret
-
-        return await self.store.write(put)
-
-    async def delete_policy(self, caller: Caller, secret_id: str) -> SecretRecord:
-        def delete(tx: RegionTx) -> SecretRecord:
-            secret = resolve(tx, caller, secret_id, self.region, "DeleteResourcePolicy")
-            self._writable(secret)
-            if secret.policy is not None:
-                secret.policy = None
-                secret.last_changed_date = time.time()
-                self._save(tx, secret)
-            return secret
-
-        return await self.store.write(delete)
-
-    async def purge(self, now: float) -> int:
-        """Remove secrets whose recovery window has ended; returns how many."""
-
-        def purge(tx: RegionTx) -> int:
-            due = tx.secrets_to_purge(now)
-            for secret in due:
-                tx.delete_secret(secret.pk or 0)
-            return len(due)
-
-        return await self.store.write(purge)
-
-
-def request_tags(tags: list[dict[str, str]]) -> dict[str, str | list[str] | None]:
-    """aws:RequestTag/<key> and aws:TagKeys, the condition keys a tagging request carries."""
-    facts: dict[str, str | list[str] | None] = {
-        f"aws:RequestTag/{t['Key']}": t["Value"] for t in tags
-    }
-    facts["aws:TagKeys"] = [t["Key"] for t in tags]
-    return facts
-
-
-def too_many_tags() -> AwsError:
-    return AwsError("LimitExceededException", f"A secret can have at most {MAX_TAGS} tags.")
-
-
-def check_tags(tags: list[dict[str, str]]) -> None:
-    keys = [tag["Key"] for tag in tags]
-    if len(set(keys)) != len(keys):
-        raise invalid_parameter("The request contains duplicate tag keys.")
-    if len(keys) > MAX_TAGS:
-        raise too_many_tags()
-    for key in keys:
-        if key.lower().startswith("aws:"):
-            raise invalid_parameter(
-                f"Invalid tag key {key}: the aws: prefix is reserved for AWS use."
-            )

@@ -40,6 +40,22 @@ def _new_secret() -> str:
     return "".join(random.choice(_SECRET_ALPHABET) for _ in range(40))
 
 
+def _insert_root(kinko: Kinko, tx: GlobalTx, account_id: str, key_id: str, secret: str) -> None:
+    """An account and its root access key (the secret wrapped by the root key)."""
+    now = time.time()
+    tx.insert_account(account_id, now)
+    tx.insert_access_key(
+        AccessKeyRecord(
+            access_key_id=key_id,
+            account_id=account_id,
+            principal_arn=root_arn("aws", account_id),
+            secret_wrapped=kinko.root_key.wrap(secret.encode(), key_id),
+            status="Active",
+            created_date=now,
+        )
+    )
+
+
 def ensure_admin(kinko: Kinko) -> AdminCredentials:
     """Create the account and its admin key on first start; keep what exists after."""
     account_id = os.environ.get("KINKO_ACCOUNT_ID") or _new_account_id()
@@ -57,18 +73,7 @@ def ensure_admin(kinko: Kinko) -> AdminCredentials:
                 return AdminCredentials(account, existing, "", created=False, deleted=True)
             plain = kinko.root_key.unwrap(key.secret_wrapped, key.access_key_id).decode()
             return AdminCredentials(key.account_id, key.access_key_id, plain, created=False)
-        now = time.time()
-        tx.insert_account(account_id, now)
-        tx.insert_access_key(
-            AccessKeyRecord(
-                access_key_id=access_key_id,
-                account_id=account_id,
-                principal_arn=root_arn("aws", account_id),
-                secret_wrapped=kinko.root_key.wrap(secret.encode(), access_key_id),
-                status="Active",
-                created_date=now,
-            )
-        )
+        _insert_root(kinko, tx, account_id, access_key_id, secret)
         tx.set_setting("admin_access_key_id", access_key_id)
         return AdminCredentials(account_id, access_key_id, secret, created=True)
 
@@ -94,18 +99,7 @@ def create_account(kinko: Kinko, account_id: str | None = None) -> AdminCredenti
     def create(tx: GlobalTx) -> AdminCredentials:
         if account_id in tx.account_ids():
             raise ValueError(f"account {account_id} already exists")
-        now = time.time()
-        tx.insert_account(account_id, now)
-        tx.insert_access_key(
-            AccessKeyRecord(
-                access_key_id=access_key_id,
-                account_id=account_id,
-                principal_arn=root_arn("aws", account_id),
-                secret_wrapped=kinko.root_key.wrap(secret.encode(), access_key_id),
-                status="Active",
-                created_date=now,
-            )
-        )
+        _insert_root(kinko, tx, account_id, access_key_id, secret)
         return AdminCredentials(account_id, access_key_id, secret, created=True)
 
     return kinko.global_store.write_now(create)

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from kinko.domain.access import ActingCaller
 from kinko.domain.identity import Principal
 
 if TYPE_CHECKING:
@@ -33,23 +34,16 @@ class RequestContext:
         key_policy: bool = False,
     ) -> None:
         """Raise AccessDeniedException unless the policies in force allow the call."""
-        facts: dict[str, str | list[str] | None] = {
-            "aws:PrincipalArn": self.principal.role_arn or self.principal.arn,
-            "aws:PrincipalAccount": self.principal.account_id,
-            "aws:RequestedRegion": self.region,
+        request = {
             "aws:SecureTransport": "true" if self.secure_transport else "false",
             "aws:SourceIp": self.source_ip,
         }
-        if self.principal.kind == "user":
-            facts["aws:username"] = self.principal.name
-        facts.update(context or {})
-        self.kinko.access.check(
-            self.principal,
+        ActingCaller(self.principal, self.kinko.access, self.region, request).authorize(
             action,
             resource,
             resource_account=resource_account,
             resource_policy=resource_policy,
-            context=facts,
+            context=context,
             key_policy=key_policy,
         )
 

@@ -84,13 +84,27 @@ class AccessControl:
 
 
 class ActingCaller:
-    """A Caller for work done later on someone's behalf (replication, rotation): the
-    principal whose call started it, checked by the same rules as if it called now."""
+    """A Caller checked by the access rules: a request's caller, or — for work done later
+    on someone's behalf (replication) — the principal whose call started it, checked by
+    the same rules as if it called now."""
 
-    def __init__(self, principal: Principal, access: AccessControl, region: str) -> None:
+    def __init__(
+        self,
+        principal: Principal,
+        access: AccessControl,
+        region: str,
+        request_facts: Mapping[str, str | list[str] | None] | None = None,
+    ) -> None:
         self._principal = principal
         self._access = access
-        self._region = region
+        self._facts: dict[str, str | list[str] | None] = {
+            # AWS names a role session's role here, not the session.
+            "aws:PrincipalArn": principal.role_arn or principal.arn,
+            "aws:PrincipalAccount": principal.account_id,
+            "aws:RequestedRegion": region,
+            **({"aws:username": principal.name} if principal.kind == "user" else {}),
+            **(request_facts or {}),
+        }
 
     @property
     def principal(self) -> Principal:
@@ -106,18 +120,12 @@ class ActingCaller:
         context: Mapping[str, str | list[str] | None] | None = None,
         key_policy: bool = False,
     ) -> None:
-        facts: dict[str, str | list[str] | None] = {
-            "aws:PrincipalArn": self._principal.role_arn or self._principal.arn,
-            "aws:PrincipalAccount": self._principal.account_id,
-            "aws:RequestedRegion": self._region,
-        }
-        facts.update(context or {})
         self._access.check(
             self._principal,
             action,
             resource,
             resource_account=resource_account,
             resource_policy=resource_policy,
-            context=facts,
+            context={**self._facts, **(context or {})},
             key_policy=key_policy,
         )

@@ -109,6 +109,7 @@ class SqliteRegionTx(SqliteReplicationQueries, SqliteKmsQueries):
         ).fetchone()
         return _secret(row) if row else None
 
+    @memoized  # ListSecrets pages reuse one parsed list until something commits
     def secrets(self, account_id: str) -> list[SecretRecord]:
         rows = self._conn.execute(
             f"SELECT {_SECRET_COLUMNS} FROM secrets WHERE account_id = ? ORDER BY pk",

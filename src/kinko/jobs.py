@@ -93,13 +93,14 @@ class JobRunner:
     async def _replication_loop(self) -> None:
         # Poll briefly: a write in another worker process cannot wake us directly.
         while True:
-            handled = 0
+            pause = REPLICATION_POLL_SECONDS
             if self._try_lock():
                 try:
-                    handled = await self.replicate_once()
+                    pause = 0 if await self.replicate_once() else pause
                 except Exception:
                     log.exception("replication pass failed; will retry")
-            await asyncio.sleep(0 if handled else REPLICATION_POLL_SECONDS)
+                    pause = 1.0  # do not spin on a fault
+            await asyncio.sleep(pause)
 
     def start(self) -> None:
         loop = asyncio.get_running_loop()

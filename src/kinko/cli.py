@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 import uvicorn
@@ -158,8 +160,23 @@ def _peers(items: tuple[str, ...]) -> dict[str, str]:
         region, sep, url = item.partition("=")
         if not sep or partition_of(region) is None or not url.startswith(("http://", "https://")):
             raise click.BadParameter(f"expected REGION=URL, got {item!r}", param_hint="--peer")
+        if url.startswith("http://") and not _is_loopback(urlsplit(url).hostname or ""):
+            # Replication carries secret values between nodes: off loopback, only over TLS.
+            raise click.BadParameter(
+                f"{url} is not on loopback: use https:// (see --tls-cert, --peer-ca-file)",
+                param_hint="--peer",
+            )
         peers[region] = url
     return peers
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @main.group()

@@ -154,3 +154,24 @@ def test_cluster_endpoint_refuses_strangers(cluster: Cluster) -> None:
     body = b'{"states": []}'
     headers = sign(url, "eu-west-3", body, "not-the-secret")
     assert httpx.post(url, content=body, headers=headers).status_code == 403
+
+
+def test_plain_http_peers_must_be_on_loopback(tmp_path: Path) -> None:
+    import subprocess
+
+    from tests.conftest import KINKO
+
+    result = subprocess.run(
+        [
+            KINKO,
+            "serve",
+            "--data-dir",
+            str(tmp_path / "d"),
+            "--peer=eu-west-3=http://kinko-eu:5465",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "use https://" in result.stderr

@@ -171,3 +171,24 @@ def test_initiator_without_kms_on_the_replica_key_fails(
     replica = deployment.client("eu-south-2")
     assert replica.get_secret_value(SecretId=name)["SecretString"] == "v1"
     assert replica.describe_secret(SecretId=name)["KmsKeyId"] == trusting["Arn"]
+
+
+def test_failed_overwrite_keeps_the_secret_it_would_replace(
+    deployment: Deployment, unique: Any
+) -> None:
+    sm = deployment.client("us-east-1")
+    replica = deployment.client("eu-west-2")
+    name = unique("overwrite-fails")
+    squatter = replica.create_secret(Name=name, SecretString="squatter")["ARN"]
+    sm.create_secret(Name=name, SecretString="mine")
+    missing = "arn:aws:kms:eu-west-2:111122223333:key/00000000-0000-0000-0000-000000000001"
+    sm.replicate_secret_to_regions(
+        SecretId=name,
+        AddReplicaRegions=[{"Region": "eu-west-2", "KmsKeyId": missing}],
+        ForceOverwriteReplicaSecret=True,
+    )
+    failed = wait_status(sm, name, "eu-west-2", "Failed")
+    assert "Replication failed" in failed["StatusMessage"]
+    # The overwrite could not happen, so the secret it would have replaced is untouched.
+    assert replica.describe_secret(SecretId=name)["ARN"] == squatter
+    assert replica.get_secret_value(SecretId=name)["SecretString"] == "squatter"

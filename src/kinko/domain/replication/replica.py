@@ -37,7 +37,7 @@ class ReplicaApplier:
         if existing is not None and existing.replica_seq >= state.seq:
             return ApplyResult("stale", last_accessed_date=existing.last_accessed_date)
         have = (
-            {v.version_id for v in tx.versions(existing.pk)} if existing and existing.pk else set()
+            {v.version_id: v for v in tx.versions(existing.pk)} if existing and existing.pk else {}
         )
         missing = [
             v.version_id
@@ -46,18 +46,17 @@ class ReplicaApplier:
         ]
         if missing:
             return ApplyResult("need_values", missing=missing)
+        clash = None
         if existing is None:
             clash = tx.secret_by_name(state.account_id, state.name)
-            if clash is not None:
-                if not state.force_overwrite:
-                    return ApplyResult("failed", NAME_TAKEN)
-                tx.delete_secret(clash.pk or 0)
+            if clash is not None and not state.force_overwrite:
+                return ApplyResult("failed", NAME_TAKEN)
             if not any(v.value is not None for v in state.versions):
                 # Nothing could be read on the primary: leave nothing behind.
                 reasons = {v.unavailable for v in state.versions if v.unavailable}
                 return ApplyResult("failed", _failure(sorted(reasons) or ["no secret value"]))
         try:
-            secret = self._write(tx, existing, arn, state)
+            secret = self._write(tx, existing, clash, have, arn, state)
         except AwsError as exc:
             return ApplyResult("failed", f"Replication failed: {exc.message}")
         unavailable = sorted({v.unavailable for v in state.versions if v.unavailable})
@@ -68,10 +67,17 @@ class ReplicaApplier:
         return ApplyResult("applied", last_accessed_date=secret.last_accessed_date)
 
     def _write(
-        self, tx: RegionTx, existing: SecretRecord | None, arn: str, state: SecretState
+        self,
+        tx: RegionTx,
+        existing: SecretRecord | None,
+        clash: SecretRecord | None,
+        have: dict[str, VersionRecord],
+        arn: str,
+        state: SecretState,
     ) -> SecretRecord:
-        """Mirror `state`. Everything that can fail (keys, encryption) happens before the
-        first write, so a refused state changes nothing."""
+        """Mirror `state` (replacing `clash`, a same-named secret being overwritten).
+        Everything that can fail (keys, encryption) happens before the first write, so a
+        refused state changes nothing — the overwritten secret included."""
         secret = existing or SecretRecord(
             account_id=state.account_id,
             name=state.name,
@@ -83,7 +89,6 @@ class ReplicaApplier:
         secret.kms_key_id = state.kms_key_id
         caller = ActingCaller(state.principal(), self._access, self.region)
         key = self._secrets.key_for(tx, secret, caller, encrypt=True)
-        have = {v.version_id: v for v in tx.versions(secret.pk)} if secret.pk else {}
         sealed: list[tuple[VersionRecord, bool]] = []  # (version, is new)
         stages: dict[str, str] = {}
         for incoming in state.versions:
@@ -108,6 +113,8 @@ class ReplicaApplier:
         secret.last_changed_date = state.last_changed_date
         secret.primary_region = secret.replica_of = state.source_region
         secret.replica_seq = state.seq
+        if clash is not None:
+            tx.delete_secret(clash.pk or 0)
         if secret.pk is None:
             tx.insert_secret(secret)
         else:

@@ -49,6 +49,7 @@ class _Work:
     kind: str
     max_seq: int
     committed: list[float] = field(default_factory=list)
+    attempts: int = 0  # failed tries so far, for the backoff
 
 
 class ReplicationSender:
@@ -254,7 +255,7 @@ class ReplicationSender:
         for work, reason in failures:
             REPLICATION_ATTEMPTS.labels(self.region, work.region, "unreachable").inc()
             log.info("replica region %s unreachable (%s); will retry", work.region, reason)
-            delays.append((work, min(MAX_BACKOFF, 0.25 * 2 ** self._attempts(work))))
+            delays.append((work, min(MAX_BACKOFF, 0.25 * 2**work.attempts)))
 
         def retry(tx: RegionTx) -> None:
             now = time.time()
@@ -262,13 +263,6 @@ class ReplicationSender:
                 tx.outbox_retry(work.arn, work.region, now + delay)
 
         await self._store.write(retry)
-
-    def _attempts(self, work: _Work) -> int:
-        due = self._store.reader().outbox_due(float("inf"), BATCH * 5)
-        return max(
-            (r.attempts for r in due if r.secret_arn == work.arn and r.region == work.region),
-            default=0,
-        )
 
     def _forget(self, work: _Work) -> None:
         self._replica_has.pop((work.arn, work.region), None)
@@ -322,5 +316,6 @@ def _coalesce(rows: list[OutboxRecord]) -> list[_Work]:
         if not (row.kind == ACCESSED and work.kind == "detach"):
             work.kind = row.kind  # the latest wins, but a detach outranks an access report
         work.max_seq = max(work.max_seq, row.seq)
+        work.attempts = max(work.attempts, row.attempts)
         work.committed.append(row.committed_at)
     return list(works.values())
